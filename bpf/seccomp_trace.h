@@ -1,0 +1,93 @@
+/* Types and sizes shared by the BPF program and user space.
+ * Fixed-width kernel types only: both sides must agree on the layout. */
+#ifndef SECCOMP_TRACE_SHARED_H
+#define SECCOMP_TRACE_SHARED_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Containers traced at once by the one shared program (one slot each). */
+#define ST_MAX_TARGETS 1024
+/* Syscall numbers recorded per arch; larger ids are counted as out of range. */
+#define ST_MAX_SYSCALLS 1024
+#define ST_BITMAP_WORDS (ST_MAX_SYSCALLS / 64)
+/* Per-target ring buffer: first sightings only, so a few thousand events at most. */
+#define ST_RING_BYTES (256 * 1024)
+/* Kernel's MAX_PID_NS_LEVEL. */
+#define ST_MAX_PIDNS_LEVEL 32
+
+/* Syscall ABI of one event. On x86-64: native, ia32 compat (TS_COMPAT), x32. */
+enum st_abi {
+	ST_ABI_NATIVE = 0,
+	ST_ABI_COMPAT = 1,
+	ST_ABI_X32 = 2,
+	ST_NR_ABI = 3,
+};
+
+/* What a target key names: a PID namespace (and every namespace nested in it),
+ * or a mount namespace for containers that share the host's PID namespace. */
+enum st_key_kind {
+	ST_KEY_PIDNS = 1,
+	ST_KEY_MNTNS = 2,
+};
+
+struct st_key {
+	__u32 kind;
+	__u32 inum;
+};
+
+/* When a target's gated set starts. Until the gate opens only `all` grows. */
+enum st_gate {
+	ST_GATE_NONE = 0,    /* open from the start */
+	ST_GATE_EXEC = 1,    /* at gate_tgid's execve (recorded): run's CMD */
+	ST_GATE_SECCOMP = 2, /* after gate_tgid loads a seccomp filter before it execs */
+};
+
+enum st_gate_state {
+	ST_GATE_WAITING = 0,
+	ST_GATE_OPEN = 1,
+	ST_GATE_NEVER = 2, /* gate_tgid exec'd without loading a filter first */
+};
+
+/* One traced target; lives in the `targets` hash map, updated in place by the
+ * program (atomics only) and read by its tracer. */
+struct st_target {
+	__u32 slot;	    /* index into `rings` */
+	__u32 exclude_tgid; /* host tgid whose syscalls are not recorded (run's init) */
+	__u32 gate;	    /* enum st_gate */
+	__u32 gate_tgid;    /* host tgid whose syscall opens the gate; 0: any */
+	__u32 gate_state;   /* enum st_gate_state, written by the program */
+	__u32 pad;
+	__u64 lost;				 /* ring buffer reservations that failed */
+	__u64 out_of_range;			 /* syscall ids >= ST_MAX_SYSCALLS */
+	__u64 all[ST_NR_ABI][ST_BITMAP_WORDS];	 /* since the target was registered */
+	__u64 gated[ST_NR_ABI][ST_BITMAP_WORDS]; /* since the gate opened */
+};
+
+/* Which sets an event is a first sighting in. */
+#define ST_EV_ALL   0x1
+#define ST_EV_GATED 0x2
+
+struct st_event {
+	__u32 abi;
+	__u32 nr;
+	__u32 tgid;  /* host tgid of the caller, for the log */
+	__u32 flags; /* ST_EV_* */
+};
+
+/* Syscall numbers the program needs per ABI, resolved by libseccomp in user
+ * space and set in rodata before load. */
+struct st_nrs {
+	__u32 execve[ST_NR_ABI];
+	__u32 execveat[ST_NR_ABI];
+	__u32 seccomp[ST_NR_ABI];
+	__u32 prctl[ST_NR_ABI];
+};
+
+struct st_config {
+	__u32 nr_mntns_targets; /* > 0: also look tasks up by mount namespace */
+	__u32 pad;
+};
+
+#endif

@@ -1,0 +1,348 @@
+/* seccomp-trace run [-o FILE] [--base FILE] -- CMD [ARG...]
+ *
+ * CMD runs as PID 2 of a new PID namespace under a small init (PID 1) that
+ * forwards signals and reaps; the init itself is not traced. CMD is forked
+ * before tracing starts and waits on a pipe, so that its first traced syscall
+ * is the execve of CMD. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "commands.h"
+#include "log.h"
+#include "profile.h"
+#include "tracer.h"
+
+/* Exit status when seccomp-trace itself fails (as env(1) and timeout(1) do). */
+#define EXIT_TRACE_FAILED 125
+
+/* Signals a user sends to stop or poke CMD; forwarded when they come from
+ * kill(2). The same signals from the terminal reach CMD directly, since CMD
+ * stays in the caller's process group. */
+static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
+
+static void forwarded_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+/* PID 1 of the new namespace: start CMD, forward signals, reap, report CMD's
+ * wait status on status_fd and exit. */
+static __attribute__((noreturn)) void run_init(char **argv, int go_rd, int status_fd)
+{
+	sigset_t set, old;
+	pid_t cmd;
+	int status = 0;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	forwarded_set(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+
+	cmd = fork();
+	if (cmd < 0) {
+		fprintf(stderr, "seccomp-trace: cannot fork: %s\n", strerror(errno));
+		_exit(EXIT_TRACE_FAILED);
+	}
+	if (cmd == 0) {
+		char go;
+
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(status_fd);
+		/* Tracing is armed when the byte arrives; EOF means the tracer failed. */
+		if (read(go_rd, &go, 1) != 1)
+			_exit(EXIT_TRACE_FAILED);
+		close(go_rd);
+		execvp(argv[0], argv);
+		fprintf(stderr, "seccomp-trace: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(go_rd);
+
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			if (si.si_code != SI_KERNEL)
+				kill(cmd, sig);
+			continue;
+		}
+		for (;;) {
+			int st;
+			pid_t p = waitpid(-1, &st, WNOHANG);
+
+			if (p <= 0)
+				break;
+			if (p == cmd) {
+				status = st;
+				if (write(status_fd, &status, sizeof(status)) != sizeof(status))
+					_exit(EXIT_TRACE_FAILED);
+				/* Leaving kills what CMD left behind in the namespace. */
+				_exit(0);
+			}
+		}
+	}
+}
+
+struct run_opts {
+	const char *output;
+	const char *base;
+	bool verbose;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: seccomp-trace run [-o FILE] [--base FILE] [-v] -- CMD [ARG...]\n"
+		   "\n"
+		   "Run CMD in a new PID namespace, record every syscall it and its descendants\n"
+		   "make, and write a seccomp allow-list profile when it exits (to stdout\n"
+		   "without -o). Exits with CMD's status, or 125 if tracing failed.\n"
+		   "\n"
+		   "  -o, --output FILE  write the profile to FILE (atomically)\n"
+		   "  -b, --base FILE    start from this profile and add what was seen\n"
+		   "  -v, --verbose      log each first-seen syscall and libbpf messages\n"
+		   "  -h, --help         show this help\n");
+}
+
+static int wait_and_trace(struct st_tracer *t, int init_pid, int pidfd, int sfd,
+			  struct st_error *err)
+{
+	cleanup_close int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	if (ep < 0)
+		return st_error_set(err, errno, "epoll_create1");
+	int fds[] = {st_tracer_fd(t), pidfd, sfd};
+	for (size_t i = 0; i < 3; i++) {
+		ev.data.fd = fds[i];
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
+			return st_error_set(err, errno, "epoll_ctl");
+	}
+	for (;;) {
+		struct epoll_event evs[3];
+		int n = epoll_wait(ep, evs, 3, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return st_error_set(err, errno, "epoll_wait");
+		for (int i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == pidfd)
+				return 0;
+			if (fd == sfd) {
+				struct signalfd_siginfo si;
+
+				if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
+				    si.ssi_code != SI_KERNEL)
+					kill(init_pid, si.ssi_signo);
+			} else if (st_tracer_consume(t, err) < 0) {
+				return -1;
+			}
+		}
+	}
+}
+
+static int emit_profile(const struct run_opts *o, struct st_profile *base,
+			const struct st_sysset *seen, struct st_error *err)
+{
+	struct st_profile *p = NULL;
+	cleanup_free char *json = NULL;
+	size_t len;
+	int rc;
+
+	if (st_profile_build(seen, base, &p, err) < 0)
+		return -1;
+	if (o->output) {
+		rc = st_profile_write_file(p, o->output, err);
+		if (rc == 0)
+			st_info("profile written to %s (%u syscalls seen)", o->output,
+				st_sysset_count(seen));
+	} else {
+		rc = st_profile_to_json(p, &json, &len, err);
+		if (rc == 0 && (fwrite(json, 1, len, stdout) != len || fflush(stdout) != 0))
+			rc = st_error_set(err, errno, "cannot write the profile to stdout");
+	}
+	if (p != base)
+		st_profile_free(p);
+	return rc;
+}
+
+static int exit_like(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+
+		/* Die the same way, so that the caller's shell sees CMD's signal. */
+		signal(sig, SIG_DFL);
+		sigset_t s;
+		sigemptyset(&s);
+		sigaddset(&s, sig);
+		sigprocmask(SIG_UNBLOCK, &s, NULL);
+		kill(getpid(), sig);
+		return 128 + sig;
+	}
+	return EXIT_TRACE_FAILED;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"base", required_argument, NULL, 'b'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct run_opts o = {0};
+	struct st_error err = {0};
+	struct st_tracer *t = NULL;
+	struct st_profile *base = NULL;
+	struct st_trace_result res;
+	struct st_target_spec spec;
+	int go[2] = {-1, -1}, st_pipe[2] = {-1, -1}, status = 0, c;
+	cleanup_close int pidfd = -1;
+	cleanup_close int sfd = -1;
+	uint32_t inum;
+	sigset_t fwd;
+	pid_t init_pid;
+
+	while ((c = getopt_long(argc, argv, "+o:b:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'b':
+			o.base = optarg;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "seccomp-trace: run: missing the command to trace\n");
+		usage(stderr);
+		return 2;
+	}
+	if (o.verbose)
+		st_log_set_level(ST_LOG_DEBUG);
+
+	/* Everything that can fail before CMD runs is done first. */
+	if (o.base && st_profile_read_file(o.base, &base, &err) < 0) {
+		st_error_wrap(&err, "cannot use base profile");
+		goto fail;
+	}
+	if (st_tracer_open(&(struct st_tracer_opts){.libbpf_debug = o.verbose}, &t, &err) < 0)
+		goto fail;
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(st_pipe, O_CLOEXEC) < 0) {
+		st_error_set(&err, errno, "pipe");
+		goto fail;
+	}
+	forwarded_set(&fwd);
+	sigprocmask(SIG_BLOCK, &fwd, NULL);
+	sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
+	if (sfd < 0) {
+		st_error_set(&err, errno, "signalfd");
+		goto fail;
+	}
+
+	init_pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (init_pid < 0) {
+		st_error_set(&err, errno, "cannot create a PID namespace");
+		goto fail;
+	}
+	if (init_pid == 0) {
+		close(go[1]);
+		close(st_pipe[0]);
+		sigprocmask(SIG_UNBLOCK, &fwd, NULL);
+		run_init(argv + optind, go[0], st_pipe[1]);
+	}
+	close(go[0]);
+	close(st_pipe[1]);
+	go[0] = st_pipe[1] = -1;
+
+	pidfd = pidfd_open(init_pid, 0);
+	if (pidfd < 0) {
+		st_error_set(&err, errno, "pidfd_open");
+		goto kill_init;
+	}
+	if (st_ns_inum(init_pid, "pid", &inum, &err) < 0)
+		goto kill_init;
+	/* The init is not traced; CMD, the only other process, starts the
+	 * gated set with its execve. */
+	spec = (struct st_target_spec){
+	    .kind = ST_KEY_PIDNS, .inum = inum, .exclude_tgid = init_pid, .gate = ST_GATE_EXEC};
+	if (st_tracer_arm(t, &spec, &err) < 0)
+		goto kill_init;
+	/* Armed: let CMD exec. */
+	if (write(go[1], "g", 1) != 1) {
+		st_error_set(&err, errno, "cannot start %s", argv[optind]);
+		goto kill_init;
+	}
+	close(go[1]);
+	go[1] = -1;
+
+	if (wait_and_trace(t, init_pid, pidfd, sfd, &err) < 0)
+		goto kill_init;
+	if (waitpid(init_pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) ||
+	    read(st_pipe[0], &status, sizeof(status)) != sizeof(status)) {
+		st_error_set(&err, 0, "the init process of the traced command failed");
+		goto fail;
+	}
+	/* CMD's status stands only if its profile is complete and written. */
+	if (st_tracer_finish(t, &res, &err) < 0)
+		goto fail;
+	if (res.gate_state != ST_GATE_OPEN) {
+		st_error_set(&err, 0, "%s never started; no profile written", argv[optind]);
+		goto fail;
+	}
+	if (emit_profile(&o, base, &res.gated, &err) < 0)
+		goto fail;
+	st_tracer_close(t);
+	st_profile_free(base);
+	close(st_pipe[0]);
+	return exit_like(status);
+
+kill_init:
+	kill(init_pid, SIGKILL);
+	waitpid(init_pid, NULL, 0);
+fail:
+	st_error_print(&err);
+	st_tracer_close(t);
+	st_profile_free(base);
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (st_pipe[i] >= 0)
+			close(st_pipe[i]);
+	}
+	return EXIT_TRACE_FAILED;
+}

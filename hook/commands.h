@@ -1,0 +1,7 @@
+/* CLI verbs; each returns the process exit status. */
+#ifndef ST_COMMANDS_H
+#define ST_COMMANDS_H
+
+int cmd_run(int argc, char **argv);
+
+#endif

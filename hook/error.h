@@ -1,0 +1,25 @@
+/* Error object, crun style: a failing function returns a negative value and
+ * fills the error (errno + a message naming the operand); callers may add
+ * context with st_error_wrap(); only the top level prints it. */
+#ifndef ST_ERROR_H
+#define ST_ERROR_H
+
+#include <stddef.h>
+
+struct st_error {
+	int errnum;	/* 0 when the cause is not a system error */
+	char msg[1024]; /* empty when no error is set */
+};
+
+/* Set the error; returns -1 so callers can `return st_error_set(...)`. */
+int st_error_set(struct st_error *err, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prefix context ("reading base profile: ...") to an error already set. */
+int st_error_wrap(struct st_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "message: strerror(errnum)" into buf. */
+const char *st_error_text(const struct st_error *err, char *buf, size_t len);
+/* Print "seccomp-trace: <text>" on stderr. */
+void st_error_print(const struct st_error *err);
+void st_error_clear(struct st_error *err);
+
+#endif

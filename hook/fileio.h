@@ -1,0 +1,24 @@
+/* Reading untrusted files with bounds, writing results atomically. */
+#ifndef ST_FILEIO_H
+#define ST_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "error.h"
+
+/* Upper bound for any JSON we read (profiles, OCI state). */
+#define ST_MAX_INPUT_BYTES (4u << 20)
+
+/* Read a whole regular file of at most max bytes into a NUL-terminated buffer.
+ * FIFOs, devices and directories are refused without blocking. */
+int st_read_file(const char *path, size_t max, char **out, size_t *len, struct st_error *err);
+/* Read all of fd (a pipe: the OCI state on stdin) up to max bytes. */
+int st_read_fd(int fd, const char *what, size_t max, char **out, size_t *len, struct st_error *err);
+
+/* Replace path with data atomically: a temporary file in the same directory,
+ * fsync, rename, fsync of the directory. A symlink or a non-regular file at
+ * path is refused; on failure path is left as it was. */
+int st_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			 struct st_error *err);
+
+#endif

@@ -1,0 +1,49 @@
+/* yajl helpers: bounded parsing, typed lookups whose errors name the key,
+ * a generic writer and deep copies for fields we keep without knowing them. */
+#ifndef ST_JSON_H
+#define ST_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "error.h"
+
+/* Deeper nesting is refused: real profiles and OCI state need 5 levels. */
+#define ST_MAX_JSON_DEPTH 64
+
+/* Parse text (what names it in errors). Syntax errors give the byte offset,
+ * never the content. */
+int st_json_parse(const char *text, size_t len, const char *what, yajl_val *out,
+		  struct st_error *err);
+
+/* Value of key in object obj, or NULL when absent. */
+yajl_val st_json_get(yajl_val obj, const char *key);
+
+/* Typed views; `where` names the item in errors ("syscalls[3].action"). */
+int st_json_string(yajl_val v, const char *where, const char **out, struct st_error *err);
+int st_json_u64(yajl_val v, const char *where, uint64_t *out, struct st_error *err);
+int st_json_i64(yajl_val v, const char *where, int64_t *out, struct st_error *err);
+/* A JSON array of strings into a NULL-terminated, malloc'ed vector of copies. */
+int st_json_strv(yajl_val v, const char *where, char ***out, size_t *n, struct st_error *err);
+
+/* Deep copy that yajl_tree_free() can release. */
+yajl_val st_json_copy(yajl_val v);
+/* Write any value. */
+int st_json_gen_value(yajl_gen g, yajl_val v);
+
+/* yajl_gen wrappers returning 0 or -1, so that every call is checked. */
+int st_gen_str(yajl_gen g, const char *s);
+int st_gen_u64(yajl_gen g, uint64_t v);
+int st_gen_i64(yajl_gen g, int64_t v);
+int st_gen_bool(yajl_gen g, bool v);
+int st_gen_map_open(yajl_gen g);
+int st_gen_map_close(yajl_gen g);
+int st_gen_array_open(yajl_gen g);
+int st_gen_array_close(yajl_gen g);
+int st_gen_strv(yajl_gen g, char *const *v, size_t n);
+/* A generator with 2-space indentation; NULL on allocation failure. */
+yajl_gen st_gen_new(void);
+
+#endif

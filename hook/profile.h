@@ -1,0 +1,144 @@
+/* The seccomp profile model (Docker/OCI JSON), built from traces and merged
+ * with base profiles. Fields this model does not know are kept verbatim. */
+#ifndef ST_PROFILE_H
+#define ST_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <yajl/yajl_tree.h>
+
+#include "error.h"
+#include "syscalls.h"
+
+/* A JSON member this model does not interpret, written back as it came. */
+struct st_extra {
+	char *key;
+	yajl_val val; /* owned copy */
+};
+
+struct st_extras {
+	struct st_extra *v;
+	size_t n;
+};
+
+struct st_arg {
+	uint32_t index;
+	uint64_t value;
+	uint64_t value_two;
+	bool has_value_two;
+	char *op;
+	struct st_extras extras;
+};
+
+/* `includes` / `excludes` of a rule. */
+struct st_filter {
+	char **arches;
+	size_t n_arches;
+	bool has_arches;
+	char **caps;
+	size_t n_caps;
+	bool has_caps;
+	char *min_kernel;
+	struct st_extras extras;
+};
+
+struct st_rule {
+	char **names;
+	size_t n_names;
+	bool old_name; /* Docker's pre-1.13 "name": "x" form */
+	char *action;
+	bool has_errno_ret;
+	uint32_t errno_ret;
+	struct st_arg *args;
+	size_t n_args;
+	bool has_args; /* "args" present, even if empty */
+	char *comment;
+	struct st_filter *includes; /* NULL when absent */
+	struct st_filter *excludes;
+	struct st_extras extras;
+};
+
+struct st_archmap {
+	char *arch;
+	char **subs;
+	size_t n_subs;
+	bool has_subs;
+	struct st_extras extras;
+};
+
+struct st_profile {
+	char *default_action;
+	bool has_default_errno;
+	uint32_t default_errno_ret;
+	char **architectures;
+	size_t n_architectures;
+	bool has_architectures;
+	struct st_archmap *archmap;
+	size_t n_archmap;
+	bool has_archmap;
+	struct st_rule *rules;
+	size_t n_rules;
+	bool has_syscalls;
+	struct st_extras extras;
+};
+
+#define ST_ACT_ALLOW "SCMP_ACT_ALLOW"
+#define ST_ACT_ERRNO "SCMP_ACT_ERRNO"
+
+struct st_profile *st_profile_new(void);
+void st_profile_free(struct st_profile *p);
+void st_rule_clear(struct st_rule *r);
+void st_extras_clear(struct st_extras *e);
+
+/* True if the rule applies only under args, includes or excludes conditions. */
+bool st_rule_is_conditional(const struct st_rule *r);
+/* True for actions under which the call proceeds (ALLOW, LOG). */
+bool st_action_allows(const char *action);
+
+/* Append a rule (copied shallowly: the profile takes ownership of its members). */
+int st_profile_add_rule(struct st_profile *p, struct st_rule *r, struct st_error *err);
+
+/* What a trace merge did with each syscall seen, for the log. */
+enum st_merge_outcome {
+	ST_MERGE_ADDED,	      /* new unconditional allow */
+	ST_MERGE_COVERED,     /* the base already allows it unconditionally */
+	ST_MERGE_BLOCKED,     /* the base has a rule that does not allow it: kept */
+	ST_MERGE_CONDITIONAL, /* the base allows it only under conditions: kept */
+};
+
+typedef void (*st_merge_note_fn)(void *ctx, const char *name, enum st_merge_outcome what,
+				 const struct st_rule *rule);
+
+/* Names of the syscalls in seen, sorted and unique; numbers libseccomp cannot
+ * name are reported through unknown (may be NULL) as "abi:nr" and skipped. */
+int st_sysset_names(const struct st_sysset *seen, char ***names, size_t *n,
+		    void (*unknown)(void *ctx, unsigned abi, unsigned nr), void *ctx,
+		    struct st_error *err);
+
+/* Add what a trace saw to p, which is either empty (a fresh profile) or a base
+ * profile: an allow-list results (an allow-all default becomes ERRNO); rules
+ * the base has for a syscall are never widened or overridden; arches seen are
+ * added to `architectures` or, when the base has one, to `archMap`. */
+int st_profile_add_trace(struct st_profile *p, char *const *names, size_t n_names,
+			 const struct st_sysset *seen, st_merge_note_fn note, void *ctx,
+			 struct st_error *err);
+
+/* A fresh allow-list profile for a trace. */
+int st_profile_from_trace(const struct st_sysset *seen, char *const *names, size_t n_names,
+			  struct st_profile **out, struct st_error *err);
+
+/* The profile for a trace: a fresh one, or base itself (still the caller's)
+ * with the trace added. Logs what it could not name or would not widen. */
+int st_profile_build(const struct st_sysset *seen, struct st_profile *base, struct st_profile **out,
+		     struct st_error *err);
+
+/* JSON in/out (profile_json.c). `what` names the source in errors. */
+int st_profile_from_json(yajl_val root, struct st_profile **out, struct st_error *err);
+int st_profile_parse(const char *text, size_t len, const char *what, struct st_profile **out,
+		     struct st_error *err);
+int st_profile_read_file(const char *path, struct st_profile **out, struct st_error *err);
+int st_profile_to_json(const struct st_profile *p, char **out, size_t *len, struct st_error *err);
+int st_profile_write_file(const struct st_profile *p, const char *path, struct st_error *err);
+
+#endif

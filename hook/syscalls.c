@@ -1,0 +1,116 @@
+#include "syscalls.h"
+
+#include <ctype.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+
+/* libseccomp's own names for the ABIs the BPF program tells apart. */
+#if defined(__x86_64__)
+static const char *const abi_names[ST_NR_ABI] = {"x86_64", "x86", "x32"};
+#elif defined(__aarch64__)
+static const char *const abi_names[ST_NR_ABI] = {"aarch64", "arm", NULL};
+#else
+static const char *const abi_names[ST_NR_ABI] = {NULL, NULL, NULL};
+#endif
+
+bool st_sysset_abi_used(const struct st_sysset *s, unsigned abi)
+{
+	for (unsigned w = 0; w < ST_BITMAP_WORDS; w++)
+		if (s->bits[abi][w])
+			return true;
+	return false;
+}
+
+unsigned st_sysset_count(const struct st_sysset *s)
+{
+	unsigned n = 0;
+
+	for (unsigned a = 0; a < ST_NR_ABI; a++)
+		for (unsigned w = 0; w < ST_BITMAP_WORDS; w++)
+			n += __builtin_popcountll(s->bits[a][w]);
+	return n;
+}
+
+const char *st_abi_arch_name(unsigned abi)
+{
+	static char names[ST_NR_ABI][32];
+	const char *base;
+
+	if (abi >= ST_NR_ABI)
+		return NULL;
+	base = abi_names[abi];
+	if (!base)
+		return NULL;
+	if (!names[abi][0]) {
+		size_t i = snprintf(names[abi], sizeof(names[abi]), "SCMP_ARCH_");
+		for (const char *p = base; *p && i < sizeof(names[abi]) - 1; p++)
+			names[abi][i++] = toupper((unsigned char)*p);
+		names[abi][i] = '\0';
+	}
+	return names[abi];
+}
+
+uint32_t st_abi_token(unsigned abi)
+{
+	if (abi >= ST_NR_ABI)
+		return 0;
+	if (!abi_names[abi])
+		return abi == ST_ABI_NATIVE ? seccomp_arch_native() : 0;
+	return seccomp_arch_resolve_name(abi_names[abi]);
+}
+
+/* Profiles spell arches "SCMP_ARCH_" + libseccomp's name in capitals. */
+uint32_t st_arch_token(const char *scmp_arch)
+{
+	static const char prefix[] = "SCMP_ARCH_";
+	char lower[32];
+	size_t i = 0;
+
+	if (strncmp(scmp_arch, prefix, sizeof(prefix) - 1))
+		return 0;
+	for (const char *p = scmp_arch + sizeof(prefix) - 1; *p; p++) {
+		if (i >= sizeof(lower) - 1 || islower((unsigned char)*p))
+			return 0;
+		lower[i++] = tolower((unsigned char)*p);
+	}
+	lower[i] = '\0';
+	return i ? seccomp_arch_resolve_name(lower) : 0;
+}
+
+char *st_syscall_name(unsigned abi, unsigned nr)
+{
+	uint32_t token = st_abi_token(abi);
+
+	if (!token)
+		return NULL;
+	return seccomp_syscall_resolve_num_arch(token, (int)nr);
+}
+
+int st_syscall_nr(unsigned abi, const char *name)
+{
+	uint32_t token = st_abi_token(abi);
+	int nr;
+
+	if (!token)
+		return -1;
+	nr = seccomp_syscall_resolve_name_arch(token, name);
+	return nr == __NR_SCMP_ERROR ? -1 : nr;
+}
+
+bool st_syscall_known(const char *name)
+{
+	/* resolve_name answers for the native arch and returns a negative
+	 * pseudo number for syscalls that exist only on other arches. */
+	return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
+}
+
+const char *st_libseccomp_version(void)
+{
+	static char buf[32];
+	const struct scmp_version *v = seccomp_version();
+
+	if (!buf[0] && v)
+		snprintf(buf, sizeof(buf), "%u.%u.%u", v->major, v->minor, v->micro);
+	return buf;
+}

@@ -1,0 +1,45 @@
+/* Syscall ABIs and names. Names and numbers come from libseccomp only. */
+#ifndef ST_SYSCALLS_H
+#define ST_SYSCALLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "error.h"
+#include "seccomp_trace.h"
+
+/* The set of (abi, nr) pairs a trace saw. */
+struct st_sysset {
+	uint64_t bits[ST_NR_ABI][ST_BITMAP_WORDS];
+};
+
+static inline void st_sysset_add(struct st_sysset *s, unsigned abi, unsigned nr)
+{
+	if (abi < ST_NR_ABI && nr < ST_MAX_SYSCALLS)
+		s->bits[abi][nr / 64] |= 1ULL << (nr % 64);
+}
+
+static inline bool st_sysset_has(const struct st_sysset *s, unsigned abi, unsigned nr)
+{
+	return abi < ST_NR_ABI && nr < ST_MAX_SYSCALLS && (s->bits[abi][nr / 64] >> (nr % 64)) & 1;
+}
+
+bool st_sysset_abi_used(const struct st_sysset *s, unsigned abi);
+unsigned st_sysset_count(const struct st_sysset *s);
+
+/* "SCMP_ARCH_X86_64" for an ABI the BPF program reports; NULL if this
+ * platform has no such ABI. */
+const char *st_abi_arch_name(unsigned abi);
+/* libseccomp arch token of an ABI, 0 if none. */
+uint32_t st_abi_token(unsigned abi);
+/* Token for a profile arch name ("SCMP_ARCH_X86"), 0 if libseccomp does not know it. */
+uint32_t st_arch_token(const char *scmp_arch);
+/* Name of syscall nr in an ABI (malloc'ed), NULL if libseccomp has none. */
+char *st_syscall_name(unsigned abi, unsigned nr);
+/* Number of a syscall in an ABI, negative if unknown there. */
+int st_syscall_nr(unsigned abi, const char *name);
+/* "2.5.4": the libseccomp in use, for messages. */
+const char *st_libseccomp_version(void);
+/* True if libseccomp knows name on any arch it supports. */
+bool st_syscall_known(const char *name);
+
+#endif
