@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# run --base: the output is the base plus what was seen, never widened.
+. "$(dirname "$0")/../lib.sh"
+
+cat >"$T/base.json" <<'JSON'
+{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "defaultErrnoRet": 1,
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "x-keep": {"nested": [1, "two"]},
+  "syscalls": [
+    {"names": ["membarrier"], "action": "SCMP_ACT_ERRNO", "errnoRet": 95},
+    {"names": ["kcmp"], "action": "SCMP_ACT_ALLOW",
+     "args": [{"index": 2, "value": 0, "op": "SCMP_CMP_EQ"}]},
+    {"names": ["read"], "action": "SCMP_ACT_ALLOW", "comment": "kept"}
+  ]
+}
+JSON
+"$ST_BIN" run --base "$T/base.json" -o "$T/out.json" -- "$ST_PROBE" membarrier kcmp getcpu
+assert_valid_profile "$T/out.json"
+jq -e '."x-keep".nested[1] == "two" and .defaultErrnoRet == 1' "$T/out.json" >/dev/null ||
+	die "base fields lost"
+jq -e '.syscalls[0] == {"names":["membarrier"],"action":"SCMP_ACT_ERRNO","errnoRet":95}' \
+	"$T/out.json" >/dev/null || die "blocked rule changed: $(jq -c '.syscalls[0]' "$T/out.json")"
+jq -e '.syscalls[1].args[0].index == 2' "$T/out.json" >/dev/null || die "conditional rule changed"
+assert_lacks "$T/out.json" membarrier kcmp
+assert_allows "$T/out.json" getcpu execve read
+[ "$(jq '.syscalls | length' "$T/out.json")" -eq 4 ] || die "expected the 3 base rules plus one"
+
+# A bad base fails before CMD runs.
+echo '{"defaultAction": ' >"$T/bad.json"
+set +e
+"$ST_BIN" run --base "$T/bad.json" -o "$T/o2.json" -- touch "$T/ran" 2>"$T/err"
+rc=$?
+set -e
+[ $rc -eq 125 ] || die "bad base: exit $rc"
+[ ! -e "$T/ran" ] || die "CMD ran despite a bad base"
+[ ! -e "$T/o2.json" ] || die "output written despite a bad base"
+grep -q "seccomp-trace: cannot use base profile: invalid JSON in $T/bad.json near byte" "$T/err" ||
+	die "bad base message: $(cat "$T/err")"
+note ok

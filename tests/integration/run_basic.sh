@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# seccomp-trace run: a profile for /bin/true, exit status and signals pass
+# through, clear errors.
+. "$(dirname "$0")/../lib.sh"
+
+"$ST_BIN" run -o "$T/true.json" -- /bin/true || die "run /bin/true failed"
+assert_valid_profile "$T/true.json"
+assert_allows "$T/true.json" execve exit_group
+[ "$(jq -r .defaultAction "$T/true.json")" = SCMP_ACT_ERRNO ] || die "default action"
+[ "$(jq -c .architectures "$T/true.json")" = '["SCMP_ARCH_X86_64"]' ] || die "architectures"
+# The init in front of CMD is not traced: nothing of its own loop shows up.
+assert_lacks "$T/true.json" rt_sigtimedwait wait4
+
+# Without -o the profile goes to stdout, after CMD's own output.
+out=$("$ST_BIN" run -- "$ST_PROBE" write)
+[ "$(head -n1 <<<"$out")" = stprobe ] || die "CMD's stdout not kept"
+tail -n +2 <<<"$out" | jq -e '.syscalls[0].names | index("write")' >/dev/null ||
+	die "profile on stdout lacks write"
+
+# Exit status is CMD's.
+set +e
+"$ST_BIN" run -o "$T/x.json" -- sh -c 'exit 3'
+rc=$?
+"$ST_BIN" run -o "$T/k.json" -- sh -c 'kill -KILL $$'
+rc_kill=$?
+"$ST_BIN" run -o "$T/n.json" -- /no/such/program 2>"$T/n.err"
+rc_missing=$?
+set -e
+[ $rc -eq 3 ] || die "exit status 3 became $rc"
+[ $rc_kill -eq 137 ] || die "CMD killed by SIGKILL: expected 137, got $rc_kill"
+[ -s "$T/k.json" ] || die "no profile for a CMD killed by a signal"
+[ $rc_missing -eq 127 ] || die "missing program: expected 127, got $rc_missing"
+grep -q 'cannot run /no/such/program: No such file or directory' "$T/n.err" ||
+	die "missing program: message was: $(cat "$T/n.err")"
+
+# SIGTERM to seccomp-trace reaches CMD, which handles it; the profile is
+# still written and the exit status is CMD's.
+"$ST_BIN" run -o "$T/term.json" -- sh -c 'trap "exit 7" TERM; echo ready >'"$T/ready"'; while :; do sleep 0.1; done' &
+pid=$!
+for _ in $(seq 100); do [ -e "$T/ready" ] && break; sleep 0.05; done
+kill -TERM $pid
+set +e
+wait $pid
+rc=$?
+set -e
+[ $rc -eq 7 ] || die "SIGTERM not forwarded to CMD's handler (exit $rc)"
+assert_allows "$T/term.json" rt_sigreturn
+
+# Tracing failures are reported and are not CMD's status.
+set +e
+"$ST_BIN" run -o /no/such/dir/p.json -- /bin/true 2>"$T/w.err"
+rc=$?
+set -e
+[ $rc -eq 125 ] || die "unwritable output: expected 125, got $rc"
+grep -qx 'seccomp-trace: cannot write /no/such/dir/p.json: cannot open directory /no/such/dir: No such file or directory' "$T/w.err" ||
+	die "unwritable output: message was: $(cat "$T/w.err")"
+
+# Same input, same bytes.
+"$ST_BIN" run -o "$T/a.json" -- "$ST_PROBE" membarrier
+"$ST_BIN" run -o "$T/b.json" -- "$ST_PROBE" membarrier
+cmp -s "$T/a.json" "$T/b.json" || die "two traces of the same program differ"
+note ok

@@ -1,0 +1,64 @@
+# Shared helpers for the integration tests (sourced). Tests run as root with
+# the real kernel; a missing prerequisite is a failure, never a skip.
+set -euo pipefail
+
+: "${ST_BIN:?ST_BIN must point at the seccomp-trace binary}"
+: "${ST_WORK:=/tmp/seccomp-trace-tests}"
+ST_TEST_NAME=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
+
+die() {
+	echo "FAIL [$ST_TEST_NAME]: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "[$ST_TEST_NAME] $*"
+}
+
+[ "$(id -u)" -eq 0 ] || die "integration tests need root (BPF, namespaces, runtimes)"
+
+# A fresh directory for this test, removed on success.
+T=$(mkdir -p "$ST_WORK" && mktemp -d "$ST_WORK/$ST_TEST_NAME.XXXXXX")
+st_cleanup_dirs=("$T")
+st_on_exit() {
+	local rc=$?
+	if [ $rc -eq 0 ]; then
+		rm -rf "${st_cleanup_dirs[@]}"
+	else
+		echo "[$ST_TEST_NAME] work files kept in $T" >&2
+	fi
+}
+trap st_on_exit EXIT
+
+# allows FILE NAME: NAME is in an unconditional SCMP_ACT_ALLOW rule of FILE.
+allows() {
+	jq -e --arg n "$2" \
+		'any(.syscalls[]; .action == "SCMP_ACT_ALLOW" and (.args // [] | length) == 0
+		     and (.includes // {} | length) == 0 and (.names | index($n)))' \
+		"$1" >/dev/null
+}
+
+names_of() {
+	jq -r '[.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[]] | sort | unique | join(" ")' "$1"
+}
+
+assert_allows() {
+	local f=$1
+	shift
+	for n in "$@"; do
+		allows "$f" "$n" || die "$f should allow $n; it allows: $(names_of "$f")"
+	done
+}
+
+assert_lacks() {
+	local f=$1
+	shift
+	for n in "$@"; do
+		! allows "$f" "$n" || die "$f should not allow $n"
+	done
+}
+
+assert_valid_profile() {
+	jq -e '.defaultAction and (.syscalls | type == "array")' "$1" >/dev/null ||
+		die "$1 is not a seccomp profile"
+}
