@@ -46,6 +46,13 @@ set -e
 [ $rc -eq 7 ] || die "SIGTERM not forwarded to CMD's handler (exit $rc)"
 assert_allows "$T/term.json" rt_sigreturn
 
+# Ctrl-C on a terminal reaches CMD once (from the terminal, not forwarded a
+# second time) and does not stop seccomp-trace from writing the profile.
+(sleep 1; printf '\003'; sleep 3) | script -qfec "$ST_BIN run -o $T/tty.json -- sh -c 'n=0; trap \"n=\$((n+1))\" INT; while [ \$n -eq 0 ]; do sleep 0.1; done; sleep 0.5; echo count=\$n; exit 9'" /dev/null >"$T/tty.out" || true
+grep -q 'count=1' "$T/tty.out" || die "Ctrl-C: CMD saw: $(tr -d '\r' <"$T/tty.out")"
+[ -s "$T/tty.json" ] || die "Ctrl-C: no profile written"
+assert_allows "$T/tty.json" rt_sigreturn
+
 # Tracing failures are reported and are not CMD's status.
 set +e
 "$ST_BIN" run -o /no/such/dir/p.json -- /bin/true 2>"$T/w.err"
