@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -122,44 +121,13 @@ static void usage(FILE *f)
 		   "  -h, --help         show this help\n");
 }
 
-static int wait_and_trace(struct st_tracer *t, int init_pid, int pidfd, int sfd,
-			  struct st_error *err)
+/* Signals sent to seccomp-trace with kill(2) go to CMD through the init;
+ * those from the terminal reached CMD already. */
+static int forward_signal(void *ctx, const struct signalfd_siginfo *si)
 {
-	cleanup_close int ep = epoll_create1(EPOLL_CLOEXEC);
-	struct epoll_event ev = {.events = EPOLLIN};
-
-	if (ep < 0)
-		return st_error_set(err, errno, "epoll_create1");
-	int fds[] = {st_tracer_fd(t), pidfd, sfd};
-	for (size_t i = 0; i < 3; i++) {
-		ev.data.fd = fds[i];
-		if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
-			return st_error_set(err, errno, "epoll_ctl");
-	}
-	for (;;) {
-		struct epoll_event evs[3];
-		int n = epoll_wait(ep, evs, 3, -1);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return st_error_set(err, errno, "epoll_wait");
-		for (int i = 0; i < n; i++) {
-			int fd = evs[i].data.fd;
-
-			if (fd == pidfd)
-				return 0;
-			if (fd == sfd) {
-				struct signalfd_siginfo si;
-
-				if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
-				    si.ssi_code != SI_KERNEL)
-					kill(init_pid, si.ssi_signo);
-			} else if (st_tracer_consume(t, err) < 0) {
-				return -1;
-			}
-		}
-	}
+	if (si->ssi_code != SI_KERNEL)
+		kill(*(pid_t *)ctx, si->ssi_signo);
+	return 0;
 }
 
 static int emit_profile(const struct run_opts *o, struct st_profile *base,
@@ -310,7 +278,7 @@ int cmd_run(int argc, char **argv)
 	close(go[1]);
 	go[1] = -1;
 
-	if (wait_and_trace(t, init_pid, pidfd, sfd, &err) < 0)
+	if (st_tracer_wait(t, pidfd, sfd, forward_signal, &init_pid, &err) < 0)
 		goto kill_init;
 	if (waitpid(init_pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) ||
 	    read(st_pipe[0], &status, sizeof(status)) != sizeof(status)) {

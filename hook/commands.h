@@ -3,5 +3,6 @@
 #define ST_COMMANDS_H
 
 int cmd_run(int argc, char **argv);
+int cmd_hook(int argc, char **argv);
 
 #endif

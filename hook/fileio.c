@@ -120,6 +120,47 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* Open the directory of path and check what is at path now. */
+static int open_target_dir(const char *path, char *dir, size_t dirlen, const char **base,
+			   struct st_error *err)
+{
+	struct stat st;
+	int dfd;
+
+	if (split_path(path, dir, dirlen, base, err) < 0)
+		return -1;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return st_error_set(err, errno, "cannot write %s: cannot open directory %s", path,
+				    dir);
+	if (fstatat(dfd, *base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode))
+			st_error_set(err, 0, "cannot write %s: it is a symbolic link", path);
+		else if (!S_ISREG(st.st_mode))
+			st_error_set(err, 0, "cannot write %s: not a regular file", path);
+		else
+			return dfd;
+	} else if (errno == ENOENT) {
+		return dfd;
+	} else {
+		st_error_set(err, errno, "cannot write %s", path);
+	}
+	close(dfd);
+	return -1;
+}
+
+int st_check_output_path(const char *path, struct st_error *err)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	int dfd = open_target_dir(path, dir, sizeof(dir), &base, err);
+
+	if (dfd < 0)
+		return -1;
+	close(dfd);
+	return 0;
+}
+
 int st_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 struct st_error *err)
 {
@@ -127,23 +168,11 @@ int st_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 	cleanup_close int dfd = -1;
 	cleanup_close int fd = -1;
 	const char *base = NULL;
-	struct stat st;
 	int saved;
 
-	if (split_path(path, dir, sizeof(dir), &base, err) < 0)
-		return -1;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = open_target_dir(path, dir, sizeof(dir), &base, err);
 	if (dfd < 0)
-		return st_error_set(err, errno, "cannot write %s: cannot open directory %s", path,
-				    dir);
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISLNK(st.st_mode))
-			return st_error_set(err, 0, "cannot write %s: it is a symbolic link", path);
-		if (!S_ISREG(st.st_mode))
-			return st_error_set(err, 0, "cannot write %s: not a regular file", path);
-	} else if (errno != ENOENT) {
-		return st_error_set(err, errno, "cannot write %s", path);
-	}
+		return -1;
 
 	for (int tries = 0; fd < 0; tries++) {
 		unsigned int rnd = 0;

@@ -21,4 +21,9 @@ int st_read_fd(int fd, const char *what, size_t max, char **out, size_t *len, st
 int st_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 struct st_error *err);
 
+/* Check early (before a long trace) that path could be written by
+ * st_write_file_atomic: its directory exists and it is not a symlink or a
+ * non-regular file. */
+int st_check_output_path(const char *path, struct st_error *err);
+
 #endif

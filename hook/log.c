@@ -44,6 +44,16 @@ int st_log_open_file(const char *path)
 	return 0;
 }
 
+int st_log_file_fd(void)
+{
+	return log_fd;
+}
+
+void st_log_set_file_fd(int fd)
+{
+	log_fd = fd;
+}
+
 void st_log_use_syslog(void)
 {
 	openlog("seccomp-trace", LOG_PID | LOG_NDELAY, LOG_DAEMON);

@@ -16,6 +16,10 @@ enum st_log_level st_log_get_level(void);
 void st_log_set_tag(const char *tag);
 /* Open (append) a log file in addition to the other sinks; -1 with errno set on failure. */
 int st_log_open_file(const char *path);
+/* The log file's descriptor (-1: none), and moving it elsewhere (the
+ * detached tracer renumbers its descriptors). */
+int st_log_file_fd(void);
+void st_log_set_file_fd(int fd);
 /* Switch from stderr to syslog (after detaching from the runtime). */
 void st_log_use_syslog(void);
 void st_log_use_stderr(int on);

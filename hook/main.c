@@ -10,6 +10,7 @@ static const struct {
 	const char *summary;
 } verbs[] = {
     {"run", cmd_run, "trace a command and write its seccomp profile"},
+    {"hook", cmd_hook, "OCI hook: trace a container, write its profile when it exits"},
 };
 
 static void usage(FILE *f)

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
+#include <sys/signalfd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -445,6 +447,50 @@ int st_tracer_consume(struct st_tracer *t, struct st_error *err)
 	if (n < 0)
 		return st_error_set(err, -n, "cannot read the BPF ring buffer");
 	return 0;
+}
+
+int st_tracer_wait(struct st_tracer *t, int pidfd, int sigfd,
+		   int (*on_signal)(void *ctx, const struct signalfd_siginfo *si), void *ctx,
+		   struct st_error *err)
+{
+	cleanup_close int ep = epoll_create1(EPOLL_CLOEXEC);
+	int fds[] = {st_tracer_fd(t), pidfd, sigfd};
+
+	if (ep < 0)
+		return st_error_set(err, errno, "epoll_create1");
+	for (size_t i = 0; i < 3; i++) {
+		struct epoll_event ev = {.events = EPOLLIN, .data.fd = fds[i]};
+
+		if (fds[i] >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
+			return st_error_set(err, errno, "epoll_ctl");
+	}
+	for (;;) {
+		struct epoll_event evs[3];
+		int n = epoll_wait(ep, evs, 3, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return st_error_set(err, errno, "epoll_wait");
+		for (int i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == pidfd)
+				return 0;
+			if (fd == sigfd) {
+				struct signalfd_siginfo si;
+				int rc;
+
+				if (read(sigfd, &si, sizeof(si)) != sizeof(si))
+					continue;
+				rc = on_signal(ctx, &si);
+				if (rc)
+					return rc;
+			} else if (st_tracer_consume(t, err) < 0) {
+				return -1;
+			}
+		}
+	}
 }
 
 static unsigned missing_bits(const uint64_t (*kernel)[ST_BITMAP_WORDS], const struct st_sysset *got)

@@ -46,6 +46,13 @@ int st_tracer_arm(struct st_tracer *t, const struct st_target_spec *spec, struct
 /* A descriptor that becomes readable when events wait; then call st_tracer_consume. */
 int st_tracer_fd(const struct st_tracer *t);
 int st_tracer_consume(struct st_tracer *t, struct st_error *err);
+struct signalfd_siginfo;
+/* Consume events until pidfd becomes readable (the traced process exited):
+ * returns 0. With sigfd >= 0, on_signal sees each signal; a non-zero return
+ * ends the wait and is returned. -1 on error. */
+int st_tracer_wait(struct st_tracer *t, int pidfd, int sigfd,
+		   int (*on_signal)(void *ctx, const struct signalfd_siginfo *si), void *ctx,
+		   struct st_error *err);
 /* After the traced processes are gone: drain, check that nothing was lost
  * and return what was seen. Fails rather than return an incomplete set. */
 int st_tracer_finish(struct st_tracer *t, struct st_trace_result *out, struct st_error *err);

@@ -1,0 +1,408 @@
+/* seccomp-trace hook: the OCI prestart/createRuntime hook.
+ *
+ * The hook validates everything it can while the runtime still listens
+ * (state, annotation, base profile, output path), then forks a detached
+ * tracer. The hook exits 0 only once the tracer reports that the program is
+ * attached and filtering for this container; otherwise it prints the
+ * tracer's error and exits 1, so that the runtime fails the create. The
+ * tracer waits for the container's init to exit (pidfd), then writes the
+ * profile, logging to syslog and to the --log file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "annotation.h"
+#include "cleanup.h"
+#include "commands.h"
+#include "fileio.h"
+#include "log.h"
+#include "oci_state.h"
+#include "profile.h"
+#include "tracer.h"
+
+/* How long the hook waits for the tracer to arm; the runtime waits for us. */
+#define ARM_TIMEOUT_MS 10000
+
+enum scope {
+	SCOPE_AFTER_SECCOMP,
+	SCOPE_ALL,
+};
+
+struct hook_opts {
+	const char *log_file;
+	enum scope scope;
+	bool verbose;
+};
+
+/* What the tracer needs, all prepared before the fork. */
+struct hook_job {
+	struct hook_opts opts;
+	struct st_oci_state state;
+	struct st_trace_request req;
+	struct st_profile *base;
+	struct st_target_spec spec;
+	int pidfd;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: seccomp-trace hook [--log FILE] [--scope after-seccomp|all] [-v]\n"
+		   "\n"
+		   "OCI hook (prestart or createRuntime): reads the container state on stdin.\n"
+		   "The annotation " ST_ANNOTATION "=of:/abs/out.json[;if:/abs/base.json]\n"
+		   "asks for a trace; the profile is written when the container's init exits.\n"
+		   "\n"
+		   "  --log FILE     also log to FILE after detaching (syslog always)\n"
+		   "  --scope S      after-seccomp (default): only what the container does once\n"
+		   "                 its runtime loaded the seccomp filter; all: everything from\n"
+		   "                 the hook on, runtime set-up included\n"
+		   "  -v, --verbose  debug logging\n");
+}
+
+static void set_tag(const struct st_oci_state *state)
+{
+	char tag[64];
+
+	snprintf(tag, sizeof(tag), "seccomp-trace[%.12s]", state->id ? state->id : "?");
+	st_log_set_tag(tag);
+}
+
+/* Everything that can be checked while the runtime still reads our stderr. */
+static int prepare(struct hook_job *job, struct st_error *err)
+{
+	cleanup_free char *text = NULL;
+	const char *key, *value;
+	uint32_t own_pidns, pidns, own_mntns, mntns;
+	size_t len;
+	int rc;
+
+	if (st_read_fd(STDIN_FILENO, "the OCI state on stdin", ST_MAX_INPUT_BYTES, &text, &len,
+		       err) < 0)
+		return -1;
+	if (st_oci_state_parse(text, len, &job->state, err) < 0)
+		return -1;
+	set_tag(&job->state);
+	rc = st_annotation_find(&job->state, &key, &value, err);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	if (st_annotation_parse(key, value, &job->req, err) < 0)
+		return -1;
+	if (job->req.input && st_profile_read_file(job->req.input, &job->base, err) < 0)
+		return st_error_wrap(err, "cannot use if: base profile");
+	if (st_check_output_path(job->req.output, err) < 0)
+		return -1;
+
+	job->pidfd = pidfd_open(job->state.pid, 0);
+	if (job->pidfd < 0)
+		return st_error_set(err, errno, "container process %d is not running",
+				    job->state.pid);
+	if (st_ns_inum(job->state.pid, "pid", &pidns, err) < 0 ||
+	    st_ns_inum(getpid(), "pid", &own_pidns, err) < 0)
+		return -1;
+	job->spec.kind = ST_KEY_PIDNS;
+	job->spec.inum = pidns;
+	if (pidns == own_pidns) {
+		/* --pid=host: the container's processes are those of its mount namespace. */
+		if (st_ns_inum(job->state.pid, "mnt", &mntns, err) < 0 ||
+		    st_ns_inum(getpid(), "mnt", &own_mntns, err) < 0)
+			return -1;
+		if (mntns == own_mntns)
+			return st_error_set(
+			    err, 0,
+			    "container process %d shares the host's PID and mount "
+			    "namespaces: its syscalls cannot be told from the host's",
+			    job->state.pid);
+		job->spec.kind = ST_KEY_MNTNS;
+		job->spec.inum = mntns;
+	}
+	if (job->opts.scope == SCOPE_AFTER_SECCOMP) {
+		job->spec.gate = ST_GATE_SECCOMP;
+		job->spec.gate_tgid = job->state.pid;
+	}
+	return 0;
+}
+
+static const struct st_sysset *pick_set(const struct hook_job *job,
+					const struct st_trace_result *res)
+{
+	if (job->opts.scope == SCOPE_ALL)
+		return &res->all;
+	if (res->gate_state == ST_GATE_OPEN) {
+		st_info("recorded from the runtime's seccomp filter load on: %u of %u syscalls "
+			"seen kept",
+			st_sysset_count(&res->gated), st_sysset_count(&res->all));
+		return &res->gated;
+	}
+	st_warn("no seccomp filter load was seen before the container's process started "
+		"(seccomp=unconfined, or no linux.seccomp in the bundle): the profile holds "
+		"every syscall since the hook ran, runtime set-up included");
+	return &res->all;
+}
+
+static int on_signal(void *ctx, const struct signalfd_siginfo *si)
+{
+	(void)ctx;
+	return (int)si->ssi_signo;
+}
+
+/* The detached tracer, after arming: wait, then write the profile. */
+static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd)
+{
+	struct st_error err = {0};
+	struct st_trace_result res;
+	struct st_profile *p = NULL;
+	int rc;
+
+	rc = st_tracer_wait(t, job->pidfd, sigfd, on_signal, NULL, &err);
+	if (rc > 0) {
+		st_err("stopped by signal %d before the container exited: no profile written "
+		       "to %s",
+		       rc, job->req.output);
+		return -1;
+	}
+	if (rc < 0 || st_tracer_finish(t, &res, &err) < 0 ||
+	    st_profile_build(pick_set(job, &res), job->base, &p, &err) < 0 ||
+	    st_profile_write_file(p, job->req.output, &err) < 0) {
+		char buf[1200];
+
+		if (p != job->base)
+			st_profile_free(p);
+		st_err("%s", st_error_text(&err, buf, sizeof(buf)));
+		return -1;
+	}
+	st_info("profile written to %s", job->req.output);
+	if (p != job->base)
+		st_profile_free(p);
+	return 0;
+}
+
+static void report(int fd, const char *msg)
+{
+	size_t len = strlen(msg);
+
+	if (write(fd, msg, len) != (ssize_t)len) {
+		/* the hook is gone: it will fail the create by itself */
+	}
+	close(fd);
+}
+
+/* Runs in the grandchild: a new session, none of the runtime's descriptors. */
+static __attribute__((noreturn)) void tracer_main(struct hook_job *job, int status_fd)
+{
+	struct st_error err = {0};
+	struct st_tracer *t = NULL;
+	char buf[1200];
+	int devnull, sigfd;
+	sigset_t set;
+
+	/* Keep ours as 3 (status), 4 (pidfd), 5 (log file), close the rest. */
+	int keep[3] = {status_fd, job->pidfd, st_log_file_fd()}, moved[3];
+	for (int i = 0; i < 3; i++)
+		moved[i] = keep[i] < 0 ? -1 : fcntl(keep[i], F_DUPFD_CLOEXEC, 10);
+	for (int i = 0; i < 3; i++)
+		if ((keep[i] >= 0 && moved[i] < 0) ||
+		    (moved[i] >= 0 && dup3(moved[i], 3 + i, O_CLOEXEC) < 0))
+			_exit(1);
+	status_fd = 3;
+	job->pidfd = 4;
+	if (keep[2] >= 0)
+		st_log_set_file_fd(5);
+	close_range(keep[2] >= 0 ? 6 : 5, ~0U, 0);
+	devnull = open("/dev/null", O_RDWR);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0) {
+		report(status_fd, "cannot detach the tracer: cannot open /dev/null");
+		_exit(1);
+	}
+	if (devnull > 2)
+		close(devnull);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sigfd < 0) {
+		st_error_set(&err, errno, "signalfd");
+		goto fail;
+	}
+	if (st_tracer_open(&(struct st_tracer_opts){.libbpf_debug = job->opts.verbose}, &t, &err) <
+		0 ||
+	    st_tracer_arm(t, &job->spec, &err) < 0)
+		goto fail;
+	st_info("tracing container %s (pid %d, %s %u) into %s", job->state.id ?: "?",
+		job->state.pid,
+		job->spec.kind == ST_KEY_PIDNS ? "PID namespace" : "mount namespace",
+		job->spec.inum, job->req.output);
+	report(status_fd, "OK");
+
+	int rc = trace_until_exit(job, t, sigfd);
+	st_tracer_close(t);
+	_exit(rc < 0 ? 1 : 0);
+fail:
+	st_error_text(&err, buf, sizeof(buf));
+	st_err("%s", buf);
+	report(status_fd, buf);
+	st_tracer_close(t);
+	_exit(1);
+}
+
+/* Read the tracer's verdict: "OK", or its error message. */
+static int await_tracer(int fd, pid_t tracer, struct st_error *err)
+{
+	char buf[1200];
+	size_t n = 0;
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		long left;
+		ssize_t r;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = ARM_TIMEOUT_MS - ((now.tv_sec - start.tv_sec) * 1000 +
+					 (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&p, 1, left) == 0) {
+			kill(tracer, SIGKILL);
+			return st_error_set(err, 0, "the tracer did not arm within %d ms",
+					    ARM_TIMEOUT_MS);
+		}
+		r = read(fd, buf + n, sizeof(buf) - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || n + r >= sizeof(buf) - 1) {
+			if (r > 0)
+				n += r;
+			break;
+		}
+		n += r;
+	}
+	buf[n] = '\0';
+	if (!strcmp(buf, "OK"))
+		return 0;
+	if (!n)
+		return st_error_set(err, 0, "the tracer exited before it was armed");
+	return st_error_set(err, 0, "%s", buf);
+}
+
+static int parse_opts(int argc, char **argv, struct hook_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"log", required_argument, NULL, 'l'},
+	    {"scope", required_argument, NULL, 's'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			o->log_file = optarg;
+			break;
+		case 's':
+			if (!strcmp(optarg, "after-seccomp")) {
+				o->scope = SCOPE_AFTER_SECCOMP;
+			} else if (!strcmp(optarg, "all")) {
+				o->scope = SCOPE_ALL;
+			} else {
+				fprintf(stderr, "seccomp-trace: hook: unknown --scope '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "seccomp-trace: hook: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	return -1;
+}
+
+int cmd_hook(int argc, char **argv)
+{
+	struct hook_job job = {.pidfd = -1};
+	struct st_error err = {0};
+	int pipefd[2], rc;
+	pid_t tracer;
+
+	rc = parse_opts(argc, argv, &job.opts);
+	if (rc >= 0)
+		return rc;
+	st_log_set_level(job.opts.verbose ? ST_LOG_DEBUG : ST_LOG_INFO);
+	/* Our stderr is the runtime's to show (runc does; crun only with its
+	 * run.oci.hooks.stderr annotation): the log keeps every failure too. */
+	st_log_use_syslog();
+	if (job.opts.log_file && st_log_open_file(job.opts.log_file) < 0) {
+		st_error_set(&err, errno, "cannot open log file %s", job.opts.log_file);
+		goto fail;
+	}
+
+	rc = prepare(&job, &err);
+	if (rc > 0) {
+		/* e.g. a pod where another container carries the annotation */
+		rc = 0;
+		goto out;
+	}
+	if (rc < 0)
+		goto fail;
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		st_error_set(&err, errno, "pipe");
+		goto fail;
+	}
+	/* The tracer outlives us: when we exit it is reparented, and setsid
+	 * takes it out of the runtime's session. */
+	tracer = fork();
+	if (tracer < 0) {
+		st_error_set(&err, errno, "cannot fork the tracer");
+		goto fail;
+	}
+	if (tracer == 0) {
+		close(pipefd[0]);
+		setsid();
+		tracer_main(&job, pipefd[1]);
+	}
+	close(pipefd[1]);
+	rc = await_tracer(pipefd[0], tracer, &err);
+	close(pipefd[0]);
+	if (rc < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	st_error_print(&err);
+	{
+		char buf[1200];
+
+		st_err("%s", st_error_text(&err, buf, sizeof(buf)));
+	}
+	rc = 1;
+out:
+	if (job.pidfd >= 0)
+		close(job.pidfd);
+	st_oci_state_free(&job.state);
+	st_trace_request_free(&job.req);
+	st_profile_free(job.base);
+	return rc;
+}
