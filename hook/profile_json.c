@@ -74,8 +74,6 @@ static int read_filter(yajl_val v, const char *where, struct st_filter **out, st
 	struct st_filter *f;
 	char w[256];
 
-	if (YAJL_IS_NULL(v))
-		return 0;
 	if (check_object(v, where, err) < 0)
 		return -1;
 	if (!(f = calloc(1, sizeof(*f))))
@@ -86,7 +84,9 @@ static int read_filter(yajl_val v, const char *where, struct st_filter **out, st
 		yajl_val val = v->u.object.values[i];
 		int r;
 
-		if (!strcmp(k, "arches")) {
+		if (YAJL_IS_NULL(val)) {
+			r = add_extra(&f->extras, k, val, where, err);
+		} else if (!strcmp(k, "arches")) {
 			r = st_json_strv(val, WHERE(w, "%s.arches", where), &f->arches,
 					 &f->n_arches, err);
 			f->has_arches = true;
@@ -117,7 +117,9 @@ static int read_arg(yajl_val v, const char *where, struct st_arg *a, struct st_e
 		yajl_val val = v->u.object.values[i];
 		int r;
 
-		if (!strcmp(k, "index")) {
+		if (YAJL_IS_NULL(val)) {
+			r = add_extra(&a->extras, k, val, where, err);
+		} else if (!strcmp(k, "index")) {
 			r = get_u32(val, WHERE(w, "%s.index", where), &a->index, err);
 			has_index = true;
 		} else if (!strcmp(k, "value")) {
@@ -154,7 +156,10 @@ static int read_rule(yajl_val v, const char *where, struct st_rule *r, struct st
 		yajl_val val = v->u.object.values[i];
 		int rc = 0;
 
-		if (!strcmp(k, "names")) {
+		if (YAJL_IS_NULL(val)) {
+			/* null is not "absent" to every reader: keep it as it was */
+			rc = add_extra(&r->extras, k, val, where, err);
+		} else if (!strcmp(k, "names")) {
 			if (r->names)
 				return st_error_set(err, 0, "%s: both \"name\" and \"names\"",
 						    where);
@@ -186,8 +191,6 @@ static int read_rule(yajl_val v, const char *where, struct st_rule *r, struct st
 			rc = read_filter(val, WHERE(w, "%s.excludes", where), &r->excludes, err);
 		} else if (!strcmp(k, "args")) {
 			r->has_args = true;
-			if (YAJL_IS_NULL(val))
-				continue;
 			if (!YAJL_IS_ARRAY(val))
 				return st_error_set(err, 0, "%s.args: expected an array", where);
 			r->args = calloc(val->u.array.len + 1, sizeof(*r->args));
@@ -234,13 +237,13 @@ static int read_archmap(yajl_val v, struct st_profile *p, struct st_error *err)
 			yajl_val val = e->u.object.values[j];
 			int r;
 
-			if (!strcmp(k, "architecture")) {
+			if (YAJL_IS_NULL(val)) {
+				r = add_extra(&m->extras, k, val, WHERE(w, "archMap[%zu]", i), err);
+			} else if (!strcmp(k, "architecture")) {
 				r = dup_string(val, WHERE(w, "archMap[%zu].architecture", i),
 					       &m->arch, err);
 			} else if (!strcmp(k, "subArchitectures")) {
 				m->has_subs = true;
-				if (YAJL_IS_NULL(val))
-					continue;
 				r = st_json_strv(val, WHERE(w, "archMap[%zu].subArchitectures", i),
 						 &m->subs, &m->n_subs, err);
 			} else {
@@ -266,26 +269,22 @@ static int read_profile(yajl_val root, struct st_profile *p, struct st_error *er
 		yajl_val val = root->u.object.values[i];
 		int r = 0;
 
-		if (!strcmp(k, "defaultAction")) {
+		if (YAJL_IS_NULL(val)) {
+			r = add_extra(&p->extras, k, val, "profile", err);
+		} else if (!strcmp(k, "defaultAction")) {
 			r = dup_string(val, "defaultAction", &p->default_action, err);
 		} else if (!strcmp(k, "defaultErrnoRet")) {
 			r = get_u32(val, "defaultErrnoRet", &p->default_errno_ret, err);
 			p->has_default_errno = true;
 		} else if (!strcmp(k, "architectures")) {
 			p->has_architectures = true;
-			if (YAJL_IS_NULL(val))
-				continue;
 			r = st_json_strv(val, "architectures", &p->architectures,
 					 &p->n_architectures, err);
 		} else if (!strcmp(k, "archMap")) {
 			p->has_archmap = true;
-			if (YAJL_IS_NULL(val))
-				continue;
 			r = read_archmap(val, p, err);
 		} else if (!strcmp(k, "syscalls")) {
 			p->has_syscalls = true;
-			if (YAJL_IS_NULL(val))
-				continue;
 			if (!YAJL_IS_ARRAY(val))
 				return st_error_set(err, 0, "syscalls: expected an array");
 			p->rules = calloc(val->u.array.len + 1, sizeof(*p->rules));

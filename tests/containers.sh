@@ -113,7 +113,8 @@ ct_podman_image() {
 		flock 9
 		ct_podman image exists "$CT_IMAGE" && exit 0
 		tar -C "$CT_ROOTFS" -cf "$ST_WORK/rootfs.tar" .
-		ct_podman import "$ST_WORK/rootfs.tar" "$CT_IMAGE" >/dev/null
+		ct_podman import "$ST_WORK/rootfs.tar" "$CT_IMAGE" >/dev/null 2>"$ST_WORK/import.err" ||
+			{ cat "$ST_WORK/import.err" >&2; exit 1; }
 	) 9>"$ST_WORK/.podman.lock"
 }
 
