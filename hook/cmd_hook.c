@@ -131,21 +131,27 @@ static int prepare(struct hook_job *job, struct st_error *err)
 	return 0;
 }
 
-static const struct st_sysset *pick_set(const struct hook_job *job,
-					const struct st_trace_result *res)
+/* The set the profile is made of, per --scope. */
+static void pick_set(const struct hook_job *job, const struct st_trace_result *res,
+		     struct st_sysset *out)
 {
-	if (job->opts.scope == SCOPE_ALL)
-		return &res->all;
-	if (res->gate_state == ST_GATE_OPEN) {
-		st_info("recorded from the runtime's seccomp filter load on: %u of %u syscalls "
-			"seen kept",
-			st_sysset_count(&res->gated), st_sysset_count(&res->all));
-		return &res->gated;
+	if (job->opts.scope == SCOPE_ALL) {
+		*out = res->all;
+	} else if (res->gate_state == ST_GATE_OPEN) {
+		*out = res->gated;
+		st_sysset_keep_ambient(out, &res->all);
+		st_info("recorded from the runtime's seccomp filter load on: %u of the %u syscalls "
+			"seen kept (the runtime's own set-up left out)",
+			st_sysset_count(out), st_sysset_count(&res->all));
+	} else {
+		st_warn(
+		    "no seccomp filter load was seen before the container's process started "
+		    "(seccomp=unconfined, or no linux.seccomp in the bundle): the profile holds "
+		    "every syscall since the hook ran, runtime set-up included");
+		*out = res->all;
 	}
-	st_warn("no seccomp filter load was seen before the container's process started "
-		"(seccomp=unconfined, or no linux.seccomp in the bundle): the profile holds "
-		"every syscall since the hook ran, runtime set-up included");
-	return &res->all;
+	/* The runtime's init installed its handlers before the hook ran. */
+	st_sysset_add_signal_return(out, &res->all, true);
 }
 
 static int on_signal(void *ctx, const struct signalfd_siginfo *si)
@@ -160,6 +166,8 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 	struct st_error err = {0};
 	struct st_trace_result res;
 	struct st_profile *p = NULL;
+	struct st_sysset set;
+	char buf[1200];
 	int rc;
 
 	rc = st_tracer_wait(t, job->pidfd, sigfd, on_signal, NULL, &err);
@@ -169,19 +177,21 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 		       rc, job->req.output);
 		return -1;
 	}
-	if (rc < 0 || st_tracer_finish(t, &res, &err) < 0 ||
-	    st_profile_build(pick_set(job, &res), job->base, &p, &err) < 0 ||
-	    st_profile_write_file(p, job->req.output, &err) < 0) {
-		char buf[1200];
-
-		if (p != job->base)
-			st_profile_free(p);
+	if (rc == 0)
+		rc = st_tracer_finish(t, &res, &err);
+	if (rc == 0) {
+		pick_set(job, &res, &set);
+		rc = st_profile_build(&set, job->base, &p, &err);
+	}
+	if (rc == 0)
+		rc = st_profile_write_file(p, job->req.output, &err);
+	if (p != job->base)
+		st_profile_free(p);
+	if (rc < 0) {
 		st_err("%s", st_error_text(&err, buf, sizeof(buf)));
 		return -1;
 	}
 	st_info("profile written to %s", job->req.output);
-	if (p != job->base)
-		st_profile_free(p);
 	return 0;
 }
 

@@ -292,6 +292,8 @@ int cmd_run(int argc, char **argv)
 		st_error_set(&err, 0, "%s never started; no profile written", argv[optind]);
 		goto fail;
 	}
+	/* A handler CMD installed may run in production even if no signal came here. */
+	st_sysset_add_signal_return(&res.gated, &res.gated, false);
 	if (emit_profile(&o, base, &res.gated, &err) < 0)
 		goto fail;
 	st_tracer_close(t);

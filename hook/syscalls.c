@@ -1,5 +1,6 @@
 #include "syscalls.h"
 
+#include <asm/unistd.h>
 #include <ctype.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -95,7 +96,14 @@ int st_syscall_nr(unsigned abi, const char *name)
 	if (!token)
 		return -1;
 	nr = seccomp_syscall_resolve_name_arch(token, name);
-	return nr == __NR_SCMP_ERROR ? -1 : nr;
+	if (nr < 0)
+		return -1;
+#ifdef __X32_SYSCALL_BIT
+	/* libseccomp's x32 numbers carry the x32 bit; ours (as the BPF
+	 * program records them) do not. */
+	nr &= ~__X32_SYSCALL_BIT;
+#endif
+	return nr;
 }
 
 bool st_syscall_known(const char *name)
@@ -113,4 +121,56 @@ const char *st_libseccomp_version(void)
 	if (!buf[0] && v)
 		snprintf(buf, sizeof(buf), "%u.%u.%u", v->major, v->minor, v->micro);
 	return buf;
+}
+
+static unsigned add_names(struct st_sysset *s, unsigned abi, const char *const *names, size_t n,
+			  const struct st_sysset *only_if_in)
+{
+	unsigned added = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int nr = st_syscall_nr(abi, names[i]);
+
+		if (nr < 0 || st_sysset_has(s, abi, nr) ||
+		    (only_if_in && !st_sysset_has(only_if_in, abi, nr)))
+			continue;
+		st_sysset_add(s, abi, nr);
+		added++;
+	}
+	return added;
+}
+
+unsigned st_sysset_add_signal_return(struct st_sysset *s, const struct st_sysset *from,
+				     bool assume_native)
+{
+	static const char *const implied[] = {"rt_sigreturn", "restart_syscall"};
+	unsigned added = 0;
+
+	for (unsigned abi = 0; abi < ST_NR_ABI; abi++) {
+		int handler = st_syscall_nr(abi, "rt_sigaction");
+
+		if ((abi == ST_ABI_NATIVE && assume_native) ||
+		    (handler >= 0 && st_sysset_has(from, abi, handler)))
+			added += add_names(s, abi, implied, 2, NULL);
+	}
+	return added;
+}
+
+unsigned st_sysset_keep_ambient(struct st_sysset *tight, const struct st_sysset *all)
+{
+	/* Threads waking each other, signal delivery, the allocator and the
+	 * scheduler: a Go runtime's thread does any of these between the
+	 * filter load and exec, as timing has it. */
+	static const char *const ambient[] = {
+	    "futex",	   "rt_sigreturn", "restart_syscall", "sigreturn", "rt_sigprocmask",
+	    "sigaltstack", "tgkill",	   "tkill",	      "getpid",	   "gettid",
+	    "sched_yield", "nanosleep",	   "clock_nanosleep", "mmap",	   "mmap2",
+	    "munmap",	   "madvise",	   "mprotect",	      "brk",	   "exit",
+	    "exit_group",
+	};
+	unsigned added = 0;
+
+	for (unsigned abi = 0; abi < ST_NR_ABI; abi++)
+		added += add_names(tight, abi, ambient, sizeof(ambient) / sizeof(ambient[0]), all);
+	return added;
 }

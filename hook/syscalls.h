@@ -35,8 +35,24 @@ uint32_t st_abi_token(unsigned abi);
 uint32_t st_arch_token(const char *scmp_arch);
 /* Name of syscall nr in an ABI (malloc'ed), NULL if libseccomp has none. */
 char *st_syscall_name(unsigned abi, unsigned nr);
-/* Number of a syscall in an ABI, negative if unknown there. */
+/* Number of a syscall in an ABI as the BPF program records it (x32 without
+ * the x32 bit), negative if unknown there. */
 int st_syscall_nr(unsigned abi, const char *name);
+/* Signals arrive when they arrive: a process with a signal handler needs
+ * rt_sigreturn and restart_syscall whether or not the trace happened to
+ * deliver a signal. Adds them for each ABI in which `from` saw rt_sigaction,
+ * and for the native ABI anyway with assume_native (a runtime's init had its
+ * handlers before tracing began). Returns how many were added. */
+unsigned st_sysset_add_signal_return(struct st_sysset *s, const struct st_sysset *from,
+				     bool assume_native);
+
+/* Ambient syscalls: what a process's own runtime does at unpredictable
+ * moments (thread wake-ups, signals, memory, sleeping) rather than because of
+ * what the program is doing. A syscall of this kind seen anywhere in `all`
+ * is kept in `tight` even if it was seen only before the gate. Returns how
+ * many were added. */
+unsigned st_sysset_keep_ambient(struct st_sysset *tight, const struct st_sysset *all);
+
 /* "2.5.4": the libseccomp in use, for messages. */
 const char *st_libseccomp_version(void);
 /* True if libseccomp knows name on any arch it supports. */

@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
-#include <asm/unistd.h>
 #include <linux/magic.h>
 
 #include <bpf/bpf.h>
@@ -161,13 +160,8 @@ static void set_one(uint32_t *slot, unsigned abi, const char *name)
 {
 	int nr = st_syscall_nr(abi, name);
 
-	if (nr < 0)
-		return;
-#ifdef __X32_SYSCALL_BIT
-	/* libseccomp's x32 numbers carry the x32 bit; the program strips it. */
-	nr &= ~__X32_SYSCALL_BIT;
-#endif
-	slot[abi] = nr;
+	if (nr >= 0)
+		slot[abi] = nr;
 }
 
 static void set_syscall_numbers(volatile struct st_nrs *rodata)

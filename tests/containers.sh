@@ -55,8 +55,9 @@ ct_bundle() {
 	mkdir -p "$dir"
 	(cd "$dir" && rm -f config.json && runc spec)
 	local args hookargs
-	args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-	hookargs=$(printf '%s\n' seccomp-trace hook ${log:+--log "$log"} $hargs | jq -R . | jq -s .)
+	args=$(jq -cn '$ARGS.positional' --args -- "$@")
+	# shellcheck disable=SC2086 # --hook-args is a word list
+	hookargs=$(jq -cn '$ARGS.positional' --args -- seccomp-trace hook ${log:+--log "$log"} $hargs)
 	jq --arg root "$CT_ROOTFS" --arg dir "$dir" --argjson args "$args" --arg ann "$ann" --arg bin "$ST_BIN" \
 		--argjson hookargs "$hookargs" --arg stage "$stage" --argjson nnp "$nnp" \
 		--arg seccomp "$seccomp" '
@@ -125,7 +126,7 @@ ct_hooks_dir() {
 	local dir=$1
 	shift
 	mkdir -p "$dir"
-	jq --arg bin "$ST_BIN" --argjson extra "$(printf '%s\n' "$@" | jq -R . | jq -s 'map(select(. != ""))')" \
+	jq --arg bin "$ST_BIN" --argjson extra "$(jq -cn '$ARGS.positional' --args -- "$@")" \
 		'.hook.path = $bin | .hook.args += $extra' \
 		"$(dirname "$ST_BIN")/hooks.d/seccomp-trace.json" >"$dir/seccomp-trace.json"
 }

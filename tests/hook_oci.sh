@@ -61,7 +61,7 @@ bad() {
 	[ $rc -ne 0 ] || die "annotation '$ann' did not fail the create"
 	# runc shows the hook's stderr, crun only in run.oci.hooks.stderr
 	cat "$T/bad$n/hook.stderr" >>"$T/bad$n.out" 2>/dev/null || true
-	grep -qxF -- "seccomp-trace: $want" "$T/bad$n.out" ||
+	grep -qF -- "seccomp-trace: $want" "$T/bad$n.out" ||
 		grep -qF -- "stderr: seccomp-trace: $want" "$T/bad$n.out" ||
 		die "annotation '$ann': expected 'seccomp-trace: $want' in: $(cat "$T/bad$n.out")"
 	[ -z "$(ls "$T/out" 2>/dev/null)" ] || die "annotation '$ann' left a file: $(ls "$T/out")"
@@ -74,12 +74,20 @@ bad "xf:$T/out/a.json" "$A: unknown entry 'xf:$T/out/a.json' (expected of:PATH o
 bad "of:$T/out/a.json;of:$T/out/b.json" "$A: of:: given twice" 4
 bad "if:$T/base.json" "$A: missing of:/abs/path.json" 5
 bad "of:$T/out/a.json;if:$T/out/missing.json" "cannot use if: base profile: cannot open $T/out/missing.json: No such file or directory" 6
+echo '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [' >"$T/broken.json"
+bad "of:$T/out/a.json;if:$T/broken.json" "cannot use if: base profile: invalid JSON in $T/broken.json near byte" 9
 bad "of:/no/such/dir/a.json" "cannot write /no/such/dir/a.json: cannot open directory /no/such/dir: No such file or directory" 7
 bad "of:$T/out/a.json;" "$A: empty entry" 8
 # and the reason is in the log too (all crun shows without its annotation)
-ct_bundle "$T/bad9" --annotation "of:rel.json" --log "$T/bad9.log" -- true
-ct_run "$RT" "$T/bad9" "st-$RT-$$-bad9" >/dev/null 2>&1 && die "relative of: accepted"
+ct_bundle "$T/badlog" --annotation "of:rel.json" --log "$T/bad9.log" -- true
+ct_run "$RT" "$T/badlog" "st-$RT-$$-badlog" >/dev/null 2>&1 && die "relative of: accepted"
 grep -q "error: $A: of:rel.json: relative path" "$T/bad9.log" || die "log lacks the reason: $(cat "$T/bad9.log")"
+
+# The createRuntime stage works as prestart does.
+ct_bundle "$T/b10" --stage createRuntime --annotation "of:$T/cr.json" -- stprobe membarrier
+ct_run "$RT" "$T/b10" "st-$RT-$$-10" || die "createRuntime hook: container failed"
+ct_wait_file "$T/cr.json" || die "createRuntime hook: no profile"
+assert_allows "$T/cr.json" membarrier
 
 # 6. A container killed by SIGKILL still gets a complete profile.
 ct_bundle "$T/b6" --annotation "of:$T/killed.json" --log "$T/hook.log" -- \

@@ -43,7 +43,7 @@ names_of() {
 }
 
 assert_allows() {
-	local f=$1
+	local f=$1 n
 	shift
 	for n in "$@"; do
 		allows "$f" "$n" || die "$f should allow $n; it allows: $(names_of "$f")"
@@ -51,7 +51,7 @@ assert_allows() {
 }
 
 assert_lacks() {
-	local f=$1
+	local f=$1 n
 	shift
 	for n in "$@"; do
 		! allows "$f" "$n" || die "$f should not allow $n"

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Syscalls in the tight (--scope after-seccomp) vs the full (--scope all)
+# profile, for a few busybox workloads under each runtime. Prints a markdown
+# table. Usage: tests/bench/tight_table.sh   (as root)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scripts/setup
+cmake -S . -B build >/dev/null && cmake --build build -j"$(nproc)" >/dev/null
+export ST_BIN=$PWD/build/seccomp-trace ST_PROBE=$PWD/build/tests/stprobe
+export ST_WORK=$PWD/build/bench-tight
+rm -rf "$ST_WORK"
+. tests/containers.sh
+W=$ST_WORK/w
+mkdir -p "$W"
+seccomp='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["kcmp"],"action":"SCMP_ACT_ERRNO"}]}'
+script='echo hello >/tmp/f; cat /tmp/f | tr a-z A-Z >/tmp/g; (sleep 0.1; echo sub) & wait; trap "echo usr1" USR1; kill -USR1 $$; sleep 0.1; rm /tmp/f'
+count() { jq '[.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[]] | unique | length' "$1"; }
+n=0
+oci() { # RT NNP SCOPE CMD...
+	local rt=$1 nnp=$2 scope=$3
+	shift 3
+	n=$((n + 1))
+	ct_bundle "$W/b$n" --annotation "of:$W/p$n.json" --nnp "$nnp" --seccomp "$seccomp" \
+		--hook-args "--scope $scope" -- "$@"
+	ct_run "$rt" "$W/b$n" "tbl-$n" >/dev/null 2>&1
+	ct_wait_file "$W/p$n.json"
+	count "$W/p$n.json"
+}
+ct_podman_image
+ct_hooks_dir "$W/h-tight"
+ct_hooks_dir "$W/h-all" --scope all
+pm() { # SCOPE CMD...
+	local scope=$1
+	shift
+	n=$((n + 1))
+	ct_podman --hooks-dir "$W/h-$scope" run --rm --network none \
+		--annotation "io.containers.trace-syscall=of:$W/p$n.json" "$CT_IMAGE" "$@" >/dev/null 2>&1
+	ct_wait_file "$W/p$n.json"
+	count "$W/p$n.json"
+}
+
+echo "| runtime | \`true\` tight / full | \`ls /\` tight / full | shell script tight / full |"
+echo "|---|---|---|---|"
+for rt in runc crun; do
+	for nnp in true false; do
+		row="| $rt, noNewPrivileges=$nnp"
+		for w in true "ls /" "$script"; do
+			# shellcheck disable=SC2086
+			if [ "$w" = "$script" ]; then set -- sh -c "$script"; else set -- $w; fi
+			row+=" | $(oci $rt $nnp after-seccomp "$@") / $(oci $rt $nnp all "$@")"
+		done
+		echo "$row |"
+	done
+done
+row="| podman (crun), default profile"
+for w in true "ls /" "$script"; do
+	# shellcheck disable=SC2086
+	if [ "$w" = "$script" ]; then set -- sh -c "$script"; else set -- $w; fi
+	row+=" | $(pm tight "$@") / $(pm all "$@")"
+done
+echo "$row |"
