@@ -26,6 +26,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "oci_state.h"
+#include "output.h"
 #include "profile.h"
 #include "tracer.h"
 
@@ -41,6 +42,7 @@ struct hook_opts {
 	const char *log_file;
 	enum scope scope;
 	bool verbose;
+	struct st_output_opts out;
 };
 
 /* What the tracer needs, all prepared before the fork. */
@@ -184,7 +186,9 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 		rc = st_profile_build(&set, job->base, &p, &err);
 	}
 	if (rc == 0)
-		rc = st_profile_write_file(p, job->req.output, &err);
+		rc = st_output_apply(p, &job->opts.out, &err);
+	if (rc == 0)
+		rc = st_output_write(p, &job->opts.out, job->req.output, &err);
 	if (p != job->base)
 		st_profile_free(p);
 	if (rc < 0) {
@@ -312,11 +316,18 @@ static int parse_opts(int argc, char **argv, struct hook_opts *o)
 	    {"scope", required_argument, NULL, 's'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
+	    ST_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		int handled = st_output_opt(&o->out, c, optarg);
+
+		if (handled < 0)
+			return 2;
+		if (handled)
+			continue;
 		switch (c) {
 		case 'l':
 			o->log_file = optarg;
@@ -347,7 +358,7 @@ static int parse_opts(int argc, char **argv, struct hook_opts *o)
 		fprintf(stderr, "seccomp-trace: hook: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	return -1;
+	return st_output_validate(&o->out) < 0 ? 2 : -1;
 }
 
 int cmd_hook(int argc, char **argv)

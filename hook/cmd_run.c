@@ -22,6 +22,7 @@
 #include "cleanup.h"
 #include "commands.h"
 #include "log.h"
+#include "output.h"
 #include "profile.h"
 #include "tracer.h"
 
@@ -105,6 +106,7 @@ struct run_opts {
 	const char *output;
 	const char *base;
 	bool verbose;
+	struct st_output_opts out;
 };
 
 static void usage(FILE *f)
@@ -118,7 +120,7 @@ static void usage(FILE *f)
 		   "  -o, --output FILE  write the profile to FILE (atomically)\n"
 		   "  -b, --base FILE    start from this profile and add what was seen\n"
 		   "  -v, --verbose      log each first-seen syscall and libbpf messages\n"
-		   "  -h, --help         show this help\n");
+		   "  -h, --help         show this help\n" ST_OUTPUT_HELP);
 }
 
 /* Signals sent to seccomp-trace with kill(2) go to CMD through the init;
@@ -134,22 +136,16 @@ static int emit_profile(const struct run_opts *o, struct st_profile *base,
 			const struct st_sysset *seen, struct st_error *err)
 {
 	struct st_profile *p = NULL;
-	cleanup_free char *json = NULL;
-	size_t len;
 	int rc;
 
 	if (st_profile_build(seen, base, &p, err) < 0)
 		return -1;
-	if (o->output) {
-		rc = st_profile_write_file(p, o->output, err);
-		if (rc == 0)
-			st_info("profile written to %s (%u syscalls seen)", o->output,
-				st_sysset_count(seen));
-	} else {
-		rc = st_profile_to_json(p, &json, &len, err);
-		if (rc == 0 && (fwrite(json, 1, len, stdout) != len || fflush(stdout) != 0))
-			rc = st_error_set(err, errno, "cannot write the profile to stdout");
-	}
+	rc = st_output_apply(p, &o->out, err);
+	if (rc == 0)
+		rc = st_output_write(p, &o->out, o->output, err);
+	if (rc == 0 && o->output)
+		st_info("profile written to %s (%u syscalls seen)", o->output,
+			st_sysset_count(seen));
 	if (p != base)
 		st_profile_free(p);
 	return rc;
@@ -181,6 +177,7 @@ int cmd_run(int argc, char **argv)
 	    {"base", required_argument, NULL, 'b'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
+	    ST_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct run_opts o = {0};
@@ -197,6 +194,12 @@ int cmd_run(int argc, char **argv)
 	pid_t init_pid;
 
 	while ((c = getopt_long(argc, argv, "+o:b:vh", longopts, NULL)) != -1) {
+		int handled = st_output_opt(&o.out, c, optarg);
+
+		if (handled < 0)
+			return 2;
+		if (handled)
+			continue;
 		switch (c) {
 		case 'o':
 			o.output = optarg;
@@ -215,6 +218,8 @@ int cmd_run(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (st_output_validate(&o.out) < 0)
+		return 2;
 	if (optind >= argc) {
 		fprintf(stderr, "seccomp-trace: run: missing the command to trace\n");
 		usage(stderr);

@@ -11,6 +11,9 @@ static const struct {
 } verbs[] = {
     {"run", cmd_run, "trace a command and write its seccomp profile"},
     {"hook", cmd_hook, "OCI hook: trace a container, write its profile when it exits"},
+    {"diff", cmd_diff, "what one profile allows that another does not"},
+    {"merge", cmd_merge, "the union of several profiles, without widening"},
+    {"check", cmd_check, "would a runtime load this profile?"},
 };
 
 static void usage(FILE *f)

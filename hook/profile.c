@@ -152,7 +152,7 @@ int st_sysset_names(const struct st_sysset *seen, char ***names, size_t *n,
 	return 0;
 }
 
-static bool strv_has(char *const *v, size_t n, const char *s)
+bool strv_has(char *const *v, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(v[i], s))
@@ -160,7 +160,7 @@ static bool strv_has(char *const *v, size_t n, const char *s)
 	return false;
 }
 
-static int strv_append(char ***v, size_t *n, const char *s, struct st_error *err)
+int strv_append(char ***v, size_t *n, const char *s, struct st_error *err)
 {
 	char **nv = realloc(*v, (*n + 2) * sizeof(**v));
 
@@ -178,10 +178,47 @@ static bool abi_needed(const struct st_sysset *seen, unsigned abi)
 	return st_abi_arch_name(abi) && (abi == ST_ABI_NATIVE || st_sysset_abi_used(seen, abi));
 }
 
-static int add_to_architectures(struct st_profile *p, const struct st_sysset *seen,
-				struct st_error *err)
+int st_profile_add_arch(struct st_profile *p, const char *arch, struct st_error *err)
 {
-	if (!p->has_architectures) {
+	const char *native = st_abi_arch_name(ST_ABI_NATIVE);
+	struct st_archmap *home = NULL, *nm;
+
+	if (!p->has_archmap) {
+		p->has_architectures = true;
+		if (strv_has(p->architectures, p->n_architectures, arch))
+			return 0;
+		return strv_append(&p->architectures, &p->n_architectures, arch, err);
+	}
+	/* Never both lists: an archMap gains the arch as a sub-architecture of
+	 * the native entry, or as an entry of its own. */
+	for (size_t i = 0; i < p->n_archmap; i++) {
+		struct st_archmap *m = &p->archmap[i];
+
+		if (!strcmp(m->arch, arch) || strv_has(m->subs, m->n_subs, arch))
+			return 0;
+		if (native && !strcmp(m->arch, native))
+			home = m;
+	}
+	if (home) {
+		home->has_subs = true;
+		return strv_append(&home->subs, &home->n_subs, arch, err);
+	}
+	nm = realloc(p->archmap, (p->n_archmap + 1) * sizeof(*nm));
+	if (!nm)
+		return st_error_set(err, ENOMEM, "cannot add arch %s", arch);
+	p->archmap = nm;
+	memset(&nm[p->n_archmap], 0, sizeof(*nm));
+	if (!(nm[p->n_archmap].arch = strdup(arch)))
+		return st_error_set(err, ENOMEM, "cannot add arch %s", arch);
+	p->n_archmap++;
+	return 0;
+}
+
+/* Every ABI the trace used becomes part of the arch set. */
+static int add_trace_arches(struct st_profile *p, const struct st_sysset *seen,
+			    struct st_error *err)
+{
+	if (!p->has_archmap && !p->has_architectures) {
 		bool foreign = false;
 
 		/* No arch list means "native only" to a runtime: keep it so
@@ -190,59 +227,10 @@ static int add_to_architectures(struct st_profile *p, const struct st_sysset *se
 			foreign |= abi_needed(seen, abi);
 		if (!foreign)
 			return 0;
-		p->has_architectures = true;
 	}
-	for (unsigned abi = 0; abi < ST_NR_ABI; abi++) {
-		const char *name = st_abi_arch_name(abi);
-
-		if (abi_needed(seen, abi) &&
-		    !strv_has(p->architectures, p->n_architectures, name) &&
-		    strv_append(&p->architectures, &p->n_architectures, name, err) < 0)
+	for (unsigned abi = 0; abi < ST_NR_ABI; abi++)
+		if (abi_needed(seen, abi) && st_profile_add_arch(p, st_abi_arch_name(abi), err) < 0)
 			return -1;
-	}
-	return 0;
-}
-
-/* A base with archMap keeps it (never both lists): an ABI it does not cover
- * becomes a sub-architecture of the native entry. */
-static int add_to_archmap(struct st_profile *p, const struct st_sysset *seen, struct st_error *err)
-{
-	const char *native = st_abi_arch_name(ST_ABI_NATIVE);
-
-	for (unsigned abi = 0; abi < ST_NR_ABI; abi++) {
-		const char *name = st_abi_arch_name(abi);
-		struct st_archmap *home = NULL;
-		bool covered = false;
-
-		if (!abi_needed(seen, abi))
-			continue;
-		for (size_t i = 0; i < p->n_archmap && !covered; i++) {
-			struct st_archmap *m = &p->archmap[i];
-
-			covered = !strcmp(m->arch, name) || strv_has(m->subs, m->n_subs, name);
-			if (!strcmp(m->arch, native))
-				home = m;
-		}
-		if (covered)
-			continue;
-		if (home) {
-			if (strv_append(&home->subs, &home->n_subs, name, err) < 0)
-				return -1;
-			home->has_subs = true;
-		} else {
-			struct st_archmap *nm =
-			    realloc(p->archmap, (p->n_archmap + 1) * sizeof(*nm));
-
-			if (!nm)
-				return st_error_set(err, ENOMEM, "cannot add arch %s", name);
-			p->archmap = nm;
-			memset(&nm[p->n_archmap], 0, sizeof(*nm));
-			if (!(nm[p->n_archmap].arch = strdup(name)))
-				return st_error_set(err, ENOMEM, "cannot add arch %s", name);
-			p->n_archmap++;
-		}
-		st_info("arch %s added to the base profile's archMap", name);
-	}
 	return 0;
 }
 
@@ -272,38 +260,61 @@ static enum st_merge_outcome classify(const struct st_profile *p, const char *na
 	return conditional ? ST_MERGE_CONDITIONAL : ST_MERGE_ADDED;
 }
 
-int st_profile_add_trace(struct st_profile *p, char *const *names, size_t n_names,
-			 const struct st_sysset *seen, st_merge_note_fn note, void *ctx,
-			 struct st_error *err)
+void st_profile_drop_name(struct st_profile *p, const char *name, bool allowing)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		struct st_rule *r = &p->rules[i];
+
+		if (st_action_allows(r->action) == allowing && !st_rule_is_conditional(r)) {
+			size_t k = 0;
+
+			for (size_t j = 0; j < r->n_names; j++) {
+				if (!strcmp(r->names[j], name))
+					free(r->names[j]);
+				else
+					r->names[k++] = r->names[j];
+			}
+			r->n_names = k;
+			if (r->names)
+				r->names[k] = NULL;
+			if (!k) {
+				st_rule_clear(r);
+				continue;
+			}
+		}
+		p->rules[out++] = *r;
+	}
+	p->n_rules = out;
+}
+
+int st_profile_allow_names(struct st_profile *p, char *const *names, size_t n_names,
+			   bool allow_wins, st_merge_note_fn note, void *ctx, struct st_error *err)
 {
 	struct st_rule rule = {0};
-
-	if (!p->default_action || st_action_allows(p->default_action)) {
-		if (p->default_action)
-			st_warn("the base profile's defaultAction %s allows every syscall; "
-				"the result uses %s so that it is an allow-list",
-				p->default_action, ST_ACT_ERRNO);
-		free(p->default_action);
-		if (!(p->default_action = strdup(ST_ACT_ERRNO)))
-			return st_error_set(err, ENOMEM, "cannot build profile");
-	}
-	if ((p->has_archmap ? add_to_archmap : add_to_architectures)(p, seen, err) < 0)
-		return -1;
 
 	for (size_t i = 0; i < n_names; i++) {
 		const struct st_rule *which = NULL;
 		enum st_merge_outcome what = classify(p, names[i], &which);
 
-		if (what == ST_MERGE_ADDED &&
+		if (what == ST_MERGE_BLOCKED && allow_wins) {
+			if (note)
+				note(ctx, names[i], ST_MERGE_OVERRIDDEN, which);
+			st_profile_drop_name(p, names[i], false);
+			what = ST_MERGE_ADDED;
+		} else if (note) {
+			note(ctx, names[i], what, which);
+		}
+		if (what == ST_MERGE_ADDED && !strv_has(rule.names, rule.n_names, names[i]) &&
 		    strv_append(&rule.names, &rule.n_names, names[i], err) < 0) {
 			st_rule_clear(&rule);
 			return -1;
 		}
-		if (note)
-			note(ctx, names[i], what, which);
 	}
 	if (!rule.n_names) /* never a rule with an empty names list */
 		return 0;
+	qsort(rule.names, rule.n_names, sizeof(*rule.names), cmp_str);
 	if (!(rule.action = strdup(ST_ACT_ALLOW))) {
 		st_rule_clear(&rule);
 		return st_error_set(err, ENOMEM, "cannot build profile");
@@ -313,6 +324,24 @@ int st_profile_add_trace(struct st_profile *p, char *const *names, size_t n_name
 		return -1;
 	}
 	return 0;
+}
+
+int st_profile_add_trace(struct st_profile *p, char *const *names, size_t n_names,
+			 const struct st_sysset *seen, st_merge_note_fn note, void *ctx,
+			 struct st_error *err)
+{
+	if (!p->default_action || st_action_allows(p->default_action)) {
+		if (p->default_action)
+			st_warn("the base profile's defaultAction %s allows every syscall; "
+				"the result uses %s so that it is an allow-list",
+				p->default_action, ST_ACT_ERRNO);
+		free(p->default_action);
+		if (!(p->default_action = strdup(ST_ACT_ERRNO)))
+			return st_error_set(err, ENOMEM, "cannot build profile");
+	}
+	if (add_trace_arches(p, seen, err) < 0)
+		return -1;
+	return st_profile_allow_names(p, names, n_names, false, note, ctx, err);
 }
 
 int st_profile_from_trace(const struct st_sysset *seen, char *const *names, size_t n_names,

@@ -105,6 +105,7 @@ enum st_merge_outcome {
 	ST_MERGE_COVERED,     /* the base already allows it unconditionally */
 	ST_MERGE_BLOCKED,     /* the base has a rule that does not allow it: kept */
 	ST_MERGE_CONDITIONAL, /* the base allows it only under conditions: kept */
+	ST_MERGE_OVERRIDDEN,  /* the base denied it; allowed now (merge --allow-wins) */
 };
 
 typedef void (*st_merge_note_fn)(void *ctx, const char *name, enum st_merge_outcome what,
@@ -115,6 +116,22 @@ typedef void (*st_merge_note_fn)(void *ctx, const char *name, enum st_merge_outc
 int st_sysset_names(const struct st_sysset *seen, char ***names, size_t *n,
 		    void (*unknown)(void *ctx, unsigned abi, unsigned nr), void *ctx,
 		    struct st_error *err);
+
+/* Allow names unconditionally where p has no rule for them yet. A name p
+ * allows only under conditions stays so; one p denies stays denied unless
+ * allow_wins. New names go into one sorted rule appended at the end. */
+int st_profile_allow_names(struct st_profile *p, char *const *names, size_t n_names,
+			   bool allow_wins, st_merge_note_fn note, void *ctx, struct st_error *err);
+/* Take name out of p's unconditional rules that allow it (allowing) or deny
+ * it (!allowing); a rule left without names goes (never an empty list). */
+void st_profile_drop_name(struct st_profile *p, const char *name, bool allowing);
+/* Make arch part of the profile's arch set: `architectures`, or `archMap`
+ * when the profile has one (never both). */
+int st_profile_add_arch(struct st_profile *p, const char *arch, struct st_error *err);
+
+/* String vectors (NULL-terminated, malloc'ed). */
+bool strv_has(char *const *v, size_t n, const char *s);
+int strv_append(char ***v, size_t *n, const char *s, struct st_error *err);
 
 /* Add what a trace saw to p, which is either empty (a fresh profile) or a base
  * profile: an allow-list results (an allow-all default becomes ERRNO); rules

@@ -1,0 +1,66 @@
+/* Operations across profiles: comparing rules as a whole (conditions
+ * included), merging several profiles, and the difference between two. */
+#ifndef ST_PROFILE_OPS_H
+#define ST_PROFILE_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "profile.h"
+
+/* A rule's conditions (args, includes, excludes) in one canonical line:
+ * "" for none; args sorted, so that order does not make a difference. */
+void st_rule_conditions(const struct st_rule *r, char *buf, size_t len);
+/* Same names (as a set), action, errno and conditions. */
+bool st_rule_same(const struct st_rule *a, const struct st_rule *b);
+int st_rule_copy(struct st_rule *dst, const struct st_rule *src, struct st_error *err);
+
+/* Add `in` to `out` without widening: arches are united; a rule of `in` that
+ * `out` has already is skipped; unconditional allows are added only for
+ * syscalls `out` has no rule for (a denial stays unless allow_wins, a
+ * conditional allow stays conditional); other rules are appended, and an
+ * appended denial takes its syscalls out of `out`'s unconditional allows
+ * (unless allow_wins). `out`'s defaultAction and other fields stay. */
+int st_profile_merge(struct st_profile *out, const struct st_profile *in, bool allow_wins,
+		     st_merge_note_fn note, void *ctx, struct st_error *err);
+
+/* One (syscall, action, conditions) permission of a profile. */
+struct st_entry {
+	const char *name;
+	const char *action;
+	bool has_errno;
+	unsigned errno_ret;
+	char cond[512];
+};
+
+enum st_change {
+	ST_CHANGE_ADDED,      /* only in NEW */
+	ST_CHANGE_REMOVED,    /* only in OLD */
+	ST_CHANGE_ACTION,     /* same syscall and conditions, other action or errno */
+	ST_CHANGE_CONDITIONS, /* same syscall and action, other conditions */
+};
+
+struct st_diff_item {
+	enum st_change kind;
+	struct st_entry old_e; /* REMOVED, ACTION, CONDITIONS */
+	struct st_entry new_e; /* ADDED, ACTION, CONDITIONS */
+	bool widens;	       /* NEW allows something OLD did not */
+	bool narrows;	       /* OLD allowed something NEW does not */
+};
+
+struct st_diff {
+	const struct st_profile *old_p, *new_p;
+	bool default_changed;
+	bool default_widens, default_narrows;
+	char **arches_added, **arches_removed; /* effective arch sets */
+	size_t n_arches_added, n_arches_removed;
+	struct st_diff_item *items; /* sorted by action, then name */
+	size_t n_items;
+	bool widens, narrows, any;
+};
+
+int st_profile_diff(const struct st_profile *old_p, const struct st_profile *new_p,
+		    struct st_diff *out, struct st_error *err);
+void st_diff_free(struct st_diff *d);
+
+#endif

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# diff, merge, check and the generation options, on real profiles from
+# Debian's packages (Docker's default and fixtures, podman's default) and on
+# traces.
+. "$(dirname "$0")/../lib.sh"
+
+D=/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp
+DOCKER=$D/default.json
+PODMAN=/usr/share/containers/seccomp.json
+for f in "$DOCKER" "$PODMAN" "$D/fixtures/default-old-format.json" "$D/fixtures/example.json"; do
+	[ -r "$f" ] || die "$f is missing: scripts/setup installs it"
+done
+st() { "$ST_BIN" "$@"; }
+rc_of() { set +e; "$@" >"$T/out" 2>&1; echo $?; set -e; }
+
+# ---- diff ----
+[ "$(rc_of st diff "$DOCKER" "$DOCKER")" = 0 ] || die "diff of Docker's profile with itself"
+grep -qx "no differences" "$T/out" || die "diff with itself: $(cat "$T/out")"
+[ "$(rc_of st diff "$PODMAN" "$PODMAN")" = 0 ] || die "diff of podman's profile with itself"
+
+# one syscall added: exit 1 (fail-on added is the default), named
+jq '.syscalls += [{"names": ["kcmp"], "action": "SCMP_ACT_ALLOW"}]' "$DOCKER" >"$T/plus.json"
+[ "$(rc_of st diff "$DOCKER" "$T/plus.json")" = 1 ] || die "an added syscall did not fail the diff"
+grep -qx "  + kcmp" "$T/out" || die "the added syscall is not named: $(cat "$T/out")"
+grep -qx "1 added, 0 removed, 0 changed; NEW allows more" "$T/out" || die "summary: $(cat "$T/out")"
+# the other way round it only narrows: passes with the default, fails --fail-on removed
+[ "$(rc_of st diff "$T/plus.json" "$DOCKER")" = 0 ] || die "a removal failed --fail-on added"
+grep -qx "  - kcmp" "$T/out" || die "removal not shown"
+[ "$(rc_of st diff --fail-on removed "$T/plus.json" "$DOCKER")" = 1 ] || die "--fail-on removed"
+[ "$(rc_of st diff --fail-on never "$DOCKER" "$T/plus.json")" = 0 ] || die "--fail-on never"
+[ "$(rc_of st diff --fail-on any "$DOCKER" "$T/plus.json")" = 1 ] || die "--fail-on any"
+
+# a changed args condition is reported as such, for the whole rule
+jq '(.syscalls[] | select(.names == ["personality"] and .args[0].value == 0) | .args[0].value) |= 4' \
+	"$DOCKER" >"$T/pers.json"
+[ "$(rc_of st diff "$DOCKER" "$T/pers.json")" = 1 ] || die "a changed condition passed"
+grep -qx "  ~ personality: conditions \[arg0 EQ 0 0\] -> \[arg0 EQ 4 0\]" "$T/out" ||
+	die "changed condition: $(cat "$T/out")"
+
+# machine and CI formats
+st diff --format json --fail-on never "$DOCKER" "$T/plus.json" >"$T/d.json"
+jq -e '.widens == true and .narrows == false and .added == [{"name": "kcmp",
+	"action": "SCMP_ACT_ALLOW", "conditions": ""}] and .removed == []' "$T/d.json" >/dev/null ||
+	die "json diff: $(cat "$T/d.json")"
+st diff --format markdown --fail-on never "$DOCKER" "$T/plus.json" >"$T/d.md"
+grep -q '^- ➕ `kcmp`$' "$T/d.md" && grep -q 'allows more' "$T/d.md" || die "markdown: $(cat "$T/d.md")"
+# archMap profiles against a plain list: arches compared as sets
+st run -o "$T/trace.json" -- "$ST_PROBE" membarrier
+[ "$(rc_of st diff "$T/trace.json" "$DOCKER")" = 1 ] || die "trace vs Docker"
+grep -qx "arch + SCMP_ARCH_AARCH64" "$T/out" || die "arch change not shown"
+
+# ---- merge ----
+st merge "$T/trace.json" "$T/trace.json" -o "$T/mm.json"
+cmp -s "$T/trace.json" "$T/mm.json" || die "merge(A, A) != A"
+st merge "$DOCKER" >"$T/m1.json"
+st merge "$DOCKER" "$DOCKER" >"$T/m2.json"
+cmp -s "$T/m1.json" "$T/m2.json" || die "merge(D, D) != merge(D)"
+[ "$(rc_of st diff "$DOCKER" "$T/m1.json")" = 0 ] && grep -qx "no differences" "$T/out" ||
+	die "merge changed Docker's profile: $(cat "$T/out")"
+# two traces: the union; deterministic
+st run -o "$T/t2.json" -- "$ST_PROBE" kcmp
+st merge "$T/trace.json" "$T/t2.json" -o "$T/u1.json"
+st merge "$T/trace.json" "$T/t2.json" -o "$T/u2.json"
+cmp -s "$T/u1.json" "$T/u2.json" || die "merge is not deterministic"
+assert_allows "$T/u1.json" membarrier kcmp
+# a trace merged into Docker's profile widens nothing Docker conditions or denies
+st merge "$DOCKER" "$T/t2.json" -o "$T/dt.json"
+jq -e '[.syscalls[] | select(.names | index("kcmp")) | .includes.caps] == [["CAP_SYS_PTRACE"]]' \
+	"$T/dt.json" >/dev/null || die "kcmp was widened: $(jq -c '.syscalls[-1]' "$T/dt.json")"
+# the old "name" format is read, and written as "names"
+st merge "$D/fixtures/default-old-format.json" -o "$T/old.json"
+jq -e '(.syscalls | length) > 300 and all(.syscalls[]; has("names") and (has("name") | not))' \
+	"$T/old.json" >/dev/null || die "old format not converted"
+# denials win unless --allow-wins
+echo '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["membarrier"],"action":"SCMP_ACT_KILL_PROCESS"}]}' >"$T/deny.json"
+st merge "$T/trace.json" "$T/deny.json" -o "$T/md.json"
+assert_lacks "$T/md.json" membarrier
+st merge --allow-wins "$T/trace.json" "$T/deny.json" -o "$T/ma.json"
+assert_allows "$T/ma.json" membarrier
+
+# ---- check ----
+for f in "$DOCKER" "$PODMAN" "$D/fixtures/conditional_include.json" "$T/trace.json" "$T/dt.json"; do
+	[ "$(rc_of st check "$f")" = 0 ] || die "check refused $f: $(cat "$T/out")"
+done
+[ "$(rc_of st check "$D/fixtures/default-old-format.json")" = 0 ] || die "old format refused"
+grep -q 'warning: syscalls\[0\].name: old Docker format ("name": one syscall per rule, in 311 rules)' \
+	"$T/out" || die "old format not named: $(cat "$T/out")"
+
+# broken profiles: exact message for each
+B='{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}'
+broken() { # EXIT JQ-FILTER MESSAGE
+	local want=$1 filter=$2 msg=$3
+	jq -c "$filter" <<<"$B" >"$T/broken.json"
+	local rc
+	rc=$(rc_of st check "$T/broken.json")
+	[ "$rc" = "$want" ] || die "check '$filter': exit $rc, expected $want: $(cat "$T/out")"
+	grep -qxF "$T/broken.json: $msg" "$T/out" || die "check '$filter': expected '$msg' in: $(cat "$T/out")"
+}
+broken 1 '.defaultAction = "SCMP_ACT_NOPE"' 'error: defaultAction: unknown action "SCMP_ACT_NOPE"'
+broken 1 'del(.defaultAction)' 'error: defaultAction: missing'
+broken 1 '.syscalls[0].action = "SCMP_ACT_FOO"' 'error: syscalls[0].action: unknown action "SCMP_ACT_FOO"'
+broken 1 '.architectures += ["SCMP_ARCH_VAX"]' 'error: architectures[1]: unknown architecture "SCMP_ARCH_VAX"'
+broken 1 '.architectures = ["x86_64"]' 'error: architectures[0]: "x86_64" is libseccomp'"'"'s name, not a profile arch: runc refuses it (profiles spell arches SCMP_ARCH_...)'
+broken 1 '.archMap = [{"architecture": "SCMP_ARCH_X86_64"}]' 'error: archMap: both architectures and archMap are given (podman refuses this; use one)'
+broken 1 '.architectures += ["SCMP_ARCH_S390X"]' 'error: architectures: SCMP_ARCH_S390X cannot be in one filter with the arches before it (another byte order or word size): runtimes fail to load it'
+broken 1 '.syscalls[0].args = [{"index": 0, "value": 1, "op": "SCMP_CMP_FOO"}]' 'error: syscalls[0].args[0].op: unknown operator "SCMP_CMP_FOO"'
+broken 1 '.syscalls[0].args = [{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}]' 'error: syscalls[0].args[0].index: 6 is out of range (0-5)'
+broken 1 '.syscalls[0].errnoRet = 5' 'error: syscalls[0].errnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not SCMP_ACT_ALLOW (crun refuses it)'
+broken 1 '.defaultAction = "SCMP_ACT_ALLOW" | .defaultErrnoRet = 1' 'error: defaultErrnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not SCMP_ACT_ALLOW (crun refuses it)'
+broken 1 '.syscalls[0].action = "SCMP_ACT_NOTIFY"' 'error: syscalls[0].action: SCMP_ACT_NOTIFY without a listenerPath (runc refuses it)'
+broken 1 '.syscalls[0].names = "read"' 'error: syscalls[0].names: expected an array of strings'
+broken 1 '.syscalls[0].args = [{"index": 0, "value": -1, "op": "SCMP_CMP_EQ"}]' 'error: syscalls[0].args[0].value: expected an unsigned integer'
+broken 0 '.syscalls += [{"names": ["no_such_call"], "action": "SCMP_ACT_ALLOW"}]' 'warning: syscalls[1].names[0]: unknown syscall "no_such_call" (libseccomp 2.5.4 has no such name on the profile'"'"'s arches; runtimes skip it)'
+broken 0 '.syscalls += [{"names": [], "action": "SCMP_ACT_ALLOW"}]' 'warning: syscalls[1].names: empty: the rule applies to nothing'
+broken 0 '.syscalls += [{"names": ["read"], "action": "SCMP_ACT_KILL"}]' 'warning: syscalls[1]: "read" is SCMP_ACT_KILL here but SCMP_ACT_ALLOW in syscalls[0]: which one applies depends on the runtime'
+printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [' >"$T/trunc.json"
+[ "$(rc_of st check "$T/trunc.json")" = 1 ] || die "truncated JSON accepted"
+grep -q "error: invalid JSON in $T/trunc.json near byte" "$T/out" || die "truncated: $(cat "$T/out")"
+[ "$(rc_of st check /no/such.json)" = 2 ] || die "missing file: not exit 2"
+
+# ---- generation options ----
+st run --default-action log -o "$T/log.json" -- /bin/true
+[ "$(jq -r .defaultAction "$T/log.json")" = SCMP_ACT_LOG ] || die "--default-action log"
+st run --errno 38 -o "$T/enosys.json" -- /bin/true
+jq -e '.defaultAction == "SCMP_ACT_ERRNO" and .defaultErrnoRet == 38' "$T/enosys.json" >/dev/null ||
+	die "--errno 38"
+[ "$(rc_of st run --default-action kill-process --errno 1 -- /bin/true)" = 2 ] || die "--errno with kill"
+st run --format spo -o "$T/My_App.yaml" -- "$ST_PROBE" membarrier
+grep -qx 'kind: SeccompProfile' "$T/My_App.yaml" && grep -qx '  name: my-app' "$T/My_App.yaml" &&
+	grep -qx '    - membarrier' "$T/My_App.yaml" && grep -qx '  defaultAction: SCMP_ACT_ERRNO' "$T/My_App.yaml" ||
+	die "SeccompProfile: $(cat "$T/My_App.yaml")"
+st merge --format spo --name web "$DOCKER" -o "$T/docker.yaml" 2>"$T/spo.err"
+grep -qx '  name: web' "$T/docker.yaml" && grep -qx '  - SCMP_ARCH_AARCH64' "$T/docker.yaml" ||
+	die "Docker's profile as SeccompProfile"
+grep -q 'depends on includes/excludes, which the operator cannot express; left out' "$T/spo.err" ||
+	die "lossy conversion not reported"
+st --version | grep -qx 'seccomp-trace [0-9.]*' || die "--version"
+for v in run hook diff merge check; do
+	st "$v" --help | grep -q "^Usage: seccomp-trace $v" || die "$v --help"
+done
+note ok

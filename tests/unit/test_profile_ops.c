@@ -1,0 +1,269 @@
+/* Comparing, merging and diffing profiles: rules compared as a whole, merges
+ * that never widen, diffs that tell widening from narrowing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "log.h"
+#include "profile.h"
+#include "profile_ops.h"
+
+static struct st_profile *parse(const char *json)
+{
+	struct st_error err = {0};
+	struct st_profile *p = NULL;
+
+	if (st_profile_parse(json, strlen(json), "test", &p, &err) < 0)
+		fprintf(stderr, "parse: %s\n", err.msg);
+	return p;
+}
+
+static char *to_json(const struct st_profile *p)
+{
+	struct st_error err = {0};
+	char *out = NULL;
+	size_t len;
+
+	if (st_profile_to_json(p, &out, &len, &err) < 0)
+		fprintf(stderr, "to_json: %s\n", err.msg);
+	return out;
+}
+
+static const struct st_rule *rule_naming(const struct st_profile *p, const char *name,
+					 const char *action)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names; j++)
+			if (!strcmp(p->rules[i].names[j], name) &&
+			    (!action || !strcmp(p->rules[i].action, action)))
+				return &p->rules[i];
+	return NULL;
+}
+
+#define HEAD "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+
+static void test_conditions_canonical(void)
+{
+	struct st_profile *p = parse(
+	    HEAD
+	    "\"syscalls\":["
+	    "{\"names\":[\"a\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,\"value\":2,"
+	    "\"op\":\"SCMP_CMP_EQ\"},{\"index\":0,\"value\":5,\"valueTwo\":0,\"op\":\"SCMP_CMP_"
+	    "NE\"}]},"
+	    "{\"names\":[\"a\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":5,"
+	    "\"op\":\"SCMP_CMP_NE\"},{\"index\":1,\"value\":2,\"op\":\"SCMP_CMP_EQ\"}]},"
+	    "{\"names\":[\"a\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_B\","
+	    "\"CAP_A\"],\"arches\":[\"amd64\"]}},"
+	    "{\"names\":[\"a\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{}}]}");
+	char c[512];
+
+	if (!p)
+		return;
+	/* argument order and an explicit valueTwo of 0 make no difference */
+	st_rule_conditions(&p->rules[0], c, sizeof(c));
+	CHECK_STR(c, "arg0 NE 5 0; arg1 EQ 2 0");
+	CHECK(st_rule_same(&p->rules[0], &p->rules[1]));
+	st_rule_conditions(&p->rules[2], c, sizeof(c));
+	CHECK_STR(c, "includes{arches=[amd64] caps=[CAP_A,CAP_B]}");
+	/* an empty includes is no condition */
+	st_rule_conditions(&p->rules[3], c, sizeof(c));
+	CHECK_STR(c, "");
+	CHECK(!st_rule_same(&p->rules[0], &p->rules[3]));
+	st_profile_free(p);
+}
+
+static struct st_profile *merged(const char *a, const char *b, bool allow_wins)
+{
+	struct st_error err = {0};
+	struct st_profile *pa = parse(a), *pb = parse(b);
+
+	if (!pa || !pb || st_profile_merge(pa, pb, allow_wins, NULL, NULL, &err) < 0) {
+		fprintf(stderr, "merge: %s\n", err.msg);
+		st_profile_free(pb);
+		st_profile_free(pa);
+		return NULL;
+	}
+	st_profile_free(pb);
+	return pa;
+}
+
+static const char prof_a[] =
+    HEAD "\"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+	 "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+	 "\"value\":2114060288,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+	 "{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]}";
+
+static void test_merge_idempotent(void)
+{
+	struct st_profile *p = merged(prof_a, prof_a, false), *orig = parse(prof_a);
+	char *a, *b;
+
+	if (!p || !orig)
+		return;
+	a = to_json(p);
+	b = to_json(orig);
+	CHECK_STR(a, b);
+	free(a);
+	free(b);
+	st_profile_free(p);
+	st_profile_free(orig);
+}
+
+static void test_merge_never_widens(void)
+{
+	/* B allows clone and mkdir unconditionally and adds getpid */
+	struct st_profile *p =
+	    merged(prof_a,
+		   HEAD "\"syscalls\":[{\"names\":[\"clone\",\"mkdir\",\"getpid\",\"read\"],"
+			"\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		   false);
+
+	if (!p)
+		return;
+	CHECK(rule_naming(p, "clone", NULL) &&
+	      st_rule_is_conditional(rule_naming(p, "clone", NULL)));
+	CHECK(rule_naming(p, "mkdir", ST_ACT_ALLOW) == NULL);
+	CHECK(rule_naming(p, "mkdir", ST_ACT_ERRNO) != NULL);
+	CHECK(rule_naming(p, "getpid", ST_ACT_ALLOW) != NULL);
+	CHECK(p->n_rules == 4 && p->rules[3].n_names == 1); /* only getpid is new */
+	st_profile_free(p);
+
+	/* --allow-wins: the allow beats the denial, the rule left empty goes */
+	p = merged(prof_a,
+		   HEAD "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		   true);
+	if (!p)
+		return;
+	CHECK(rule_naming(p, "mkdir", ST_ACT_ALLOW) != NULL);
+	CHECK(rule_naming(p, "mkdir", ST_ACT_ERRNO) == NULL);
+	for (size_t i = 0; i < p->n_rules; i++)
+		CHECK(p->rules[i].n_names > 0);
+	st_profile_free(p);
+}
+
+static void test_merge_denial_stays(void)
+{
+	/* a later profile denying write takes it out of the earlier allow */
+	struct st_profile *p = merged(
+	    prof_a, HEAD "\"syscalls\":[{\"names\":[\"write\"],\"action\":\"SCMP_ACT_KILL\"}]}",
+	    false);
+
+	if (!p)
+		return;
+	CHECK(rule_naming(p, "write", ST_ACT_ALLOW) == NULL);
+	CHECK(rule_naming(p, "write", "SCMP_ACT_KILL") != NULL);
+	CHECK(rule_naming(p, "read", ST_ACT_ALLOW) != NULL);
+	st_profile_free(p);
+	p = merged(prof_a,
+		   HEAD "\"syscalls\":[{\"names\":[\"write\"],\"action\":\"SCMP_ACT_KILL\"}]}",
+		   true);
+	if (!p)
+		return;
+	CHECK(rule_naming(p, "write", ST_ACT_ALLOW) != NULL);
+	CHECK(rule_naming(p, "write", "SCMP_ACT_KILL") == NULL);
+	st_profile_free(p);
+}
+
+static void test_merge_arches(void)
+{
+	/* an archMap profile into a list profile: only this platform's entry */
+	struct st_profile *p = merged(
+	    HEAD "\"syscalls\":[]}",
+	    "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"archMap\":[{\"architecture\":"
+	    "\"SCMP_ARCH_X86_64\",\"subArchitectures\":[\"SCMP_ARCH_X86\"]},{\"architecture\":"
+	    "\"SCMP_ARCH_S390X\",\"subArchitectures\":[\"SCMP_ARCH_S390\"]}],\"syscalls\":[]}",
+	    false);
+
+	if (!p)
+		return;
+	CHECK(!p->has_archmap && p->n_architectures == 2);
+	CHECK_STR(p->architectures[1], "SCMP_ARCH_X86");
+	st_profile_free(p);
+}
+
+static struct st_diff diffed(struct st_profile **a, struct st_profile **b, const char *ja,
+			     const char *jb)
+{
+	struct st_error err = {0};
+	struct st_diff d = {0};
+
+	*a = parse(ja);
+	*b = parse(jb);
+	if (*a && *b && st_profile_diff(*a, *b, &d, &err) < 0)
+		fprintf(stderr, "diff: %s\n", err.msg);
+	return d;
+}
+
+static void test_diff(void)
+{
+	struct st_profile *a, *b;
+	struct st_diff d;
+
+	d = diffed(&a, &b, prof_a, prof_a);
+	CHECK(!d.any && !d.widens && !d.narrows && d.n_items == 0);
+	st_diff_free(&d);
+	st_profile_free(a);
+	st_profile_free(b);
+
+	/* one syscall added, an args value changed, mkdir's errno changed, an arch */
+	d = diffed(
+	    &a, &b, prof_a,
+	    "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\","
+	    "\"SCMP_ARCH_X86\"],\"syscalls\":[{\"names\":[\"write\",\"read\",\"getcpu\"],"
+	    "\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\","
+	    "\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},{\"names\":"
+	    "[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}");
+	CHECK(d.any && d.widens && d.narrows);
+	CHECK(d.n_arches_added == 1 && !strcmp(d.arches_added[0], "SCMP_ARCH_X86"));
+	CHECK(d.n_items == 3);
+	if (d.n_items == 3) {
+		/* sorted by action, then name */
+		CHECK(d.items[0].kind == ST_CHANGE_CONDITIONS);
+		CHECK_STR(d.items[0].new_e.name, "clone");
+		CHECK_STR(d.items[0].old_e.cond, "arg0 MASKED_EQ 2114060288 0");
+		CHECK_STR(d.items[0].new_e.cond, "arg0 MASKED_EQ 1 0");
+		CHECK(d.items[1].kind == ST_CHANGE_ADDED);
+		CHECK_STR(d.items[1].new_e.name, "getcpu");
+		CHECK(d.items[1].widens && !d.items[1].narrows);
+		CHECK(d.items[2].kind == ST_CHANGE_ACTION);
+		CHECK_STR(d.items[2].new_e.name, "mkdir");
+		CHECK(!d.items[2].widens && !d.items[2].narrows);
+	}
+	st_diff_free(&d);
+	st_profile_free(a);
+	st_profile_free(b);
+
+	/* only a removal: narrows, does not widen */
+	d = diffed(&a, &b, prof_a,
+		   HEAD
+		   "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		   "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+		   "\"value\":2114060288,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+		   "{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]}");
+	CHECK(d.any && !d.widens && d.narrows && d.n_items == 1);
+	CHECK(d.n_items == 1 && d.items[0].kind == ST_CHANGE_REMOVED);
+	st_diff_free(&d);
+	st_profile_free(a);
+	st_profile_free(b);
+
+	/* a default that starts allowing widens */
+	d = diffed(&a, &b, HEAD "\"syscalls\":[]}",
+		   "{\"defaultAction\":\"SCMP_ACT_LOG\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+		   "\"syscalls\":[]}");
+	CHECK(d.default_changed && d.widens && !d.narrows);
+	st_diff_free(&d);
+	st_profile_free(a);
+	st_profile_free(b);
+}
+
+int main(void)
+{
+	st_log_set_level(ST_LOG_ERROR);
+	RUN(test_conditions_canonical);
+	RUN(test_merge_idempotent);
+	RUN(test_merge_never_widens);
+	RUN(test_merge_denial_stays);
+	RUN(test_merge_arches);
+	RUN(test_diff);
+	return CHECK_DONE();
+}
