@@ -107,6 +107,67 @@ static __always_inline void syscall_args(struct pt_regs *regs, __u32 abi, __u64 
 #endif
 }
 
+/* Keep v among the distinct values of kind k (racing CPUs may store one
+ * value twice; user space de-duplicates). */
+static __always_inline void keep_value(struct st_target *t, __u32 k, __u64 v)
+{
+	__u64 present;
+	__u32 n, i;
+
+	if (k >= ST_NR_ARGK)
+		return;
+	present = t->arg_present[k];
+	for (i = 0; i < ST_MAX_ARG_VALUES; i++)
+		if ((present >> i) & 1 && t->arg_vals[k][i] == v)
+			return;
+	if (t->arg_overflow & (1u << k))
+		return;
+	n = __sync_fetch_and_add(&t->arg_n[k], 1);
+	if (n >= ST_MAX_ARG_VALUES) {
+		__sync_fetch_and_or(&t->arg_overflow, 1u << k);
+		return;
+	}
+	t->arg_vals[k][n] = v;
+	__sync_fetch_and_or(&t->arg_present[k], 1ULL << n);
+}
+
+/* --args: the argument that matters of the syscalls enum st_argk lists. */
+static __always_inline void record_args(struct st_target *t, struct pt_regs *regs, __u32 abi,
+					__u64 nr)
+{
+	__u64 a0, a1, flags;
+	__u32 k;
+
+	if (nr == nrs.clone3[abi]) {
+		/* struct clone_args starts with the flags */
+		syscall_args(regs, abi, &a0, &a1);
+		if (bpf_probe_read_user(&flags, sizeof(flags), (void *)a0) == 0)
+			keep_value(t, ST_ARGK_CLONE, flags & ST_CLONE_NS_MASK);
+		return;
+	}
+	for (k = 0; k < ST_NR_ARGK; k++)
+		if (nr == nrs.argk[k][abi])
+			break;
+	if (k >= ST_NR_ARGK)
+		return;
+	syscall_args(regs, abi, &a0, &a1);
+	switch (k) {
+	case ST_ARGK_SOCKET:
+		keep_value(t, k, (a0 & 0xffffffff) << 32 | (a1 & ~ST_SOCK_FLAGS & 0xffffffff));
+		break;
+	case ST_ARGK_CLONE:
+		keep_value(t, k, a0 & ST_CLONE_NS_MASK);
+		break;
+	case ST_ARGK_PERSONALITY:
+	case ST_ARGK_PRCTL:
+		keep_value(t, k, a0);
+		break;
+	default:
+		keep_value(t, k, a1);
+		break;
+	}
+}
+
 static __always_inline bool is_exec(__u32 abi, __u64 nr)
 {
 	return nr == nrs.execve[abi] || nr == nrs.execveat[abi];
@@ -178,6 +239,9 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	gated = t->gate_state == ST_GATE_OPEN;
 	if (t->gate_state == ST_GATE_WAITING && (!t->gate_tgid || tgid == t->gate_tgid))
 		gated = check_gate(t, regs, abi, nr);
+
+	if (gated && (t->flags & ST_TARGET_ARGS))
+		record_args(t, regs, abi, nr);
 
 	bit = 1ULL << (nr % 64);
 	if (first_set(&t->all[abi][nr / 64], bit))

@@ -37,6 +37,30 @@ struct st_key {
 	__u32 inum;
 };
 
+/* Argument recording (--args): for these syscalls the distinct values of the
+ * argument that matters are kept in the kernel, up to ST_MAX_ARG_VALUES each. */
+enum st_argk {
+	ST_ARGK_PERSONALITY = 0, /* persona (arg0) */
+	ST_ARGK_SOCKET,		 /* domain (arg0) << 32 | type without NONBLOCK/CLOEXEC (arg1) */
+	ST_ARGK_CLONE,		 /* namespace flags of clone (arg0) and clone3 (clone_args.flags) */
+	ST_ARGK_PRCTL,		 /* option (arg0) */
+	ST_ARGK_FCNTL,		 /* cmd (arg1) */
+	ST_ARGK_SETSOCKOPT,	 /* level (arg1) */
+	ST_ARGK_GETSOCKOPT,	 /* level (arg1) */
+	ST_ARGK_IOCTL,		 /* request (arg1) */
+	ST_NR_ARGK,
+};
+#define ST_MAX_ARG_VALUES 16
+
+/* CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |
+ * CLONE_NEWPID | CLONE_NEWNET: the flags that make a new namespace. */
+#define ST_CLONE_NS_MASK 0x7E020000ULL
+/* SOCK_NONBLOCK | SOCK_CLOEXEC, or-ed into socket()'s type. */
+#define ST_SOCK_FLAGS 0x80800ULL
+
+/* Target flags. */
+#define ST_TARGET_ARGS 0x1 /* record argument values (enum st_argk) */
+
 /* When a target's gated set starts. Until the gate opens only `all` grows. */
 enum st_gate {
 	ST_GATE_NONE = 0,    /* open from the start */
@@ -58,11 +82,17 @@ struct st_target {
 	__u32 gate;	    /* enum st_gate */
 	__u32 gate_tgid;    /* host tgid whose syscall opens the gate; 0: any */
 	__u32 gate_state;   /* enum st_gate_state, written by the program */
-	__u32 pad;
+	__u32 flags;	    /* ST_TARGET_* */
 	__u64 lost;				 /* ring buffer reservations that failed */
 	__u64 out_of_range;			 /* syscall ids >= ST_MAX_SYSCALLS */
 	__u64 all[ST_NR_ABI][ST_BITMAP_WORDS];	 /* since the target was registered */
 	__u64 gated[ST_NR_ABI][ST_BITMAP_WORDS]; /* since the gate opened */
+	/* argument values seen while gated, per enum st_argk */
+	__u32 arg_n[ST_NR_ARGK];	       /* slots claimed */
+	__u32 arg_overflow;		       /* bit per kind: more values than slots */
+	__u32 pad;
+	__u64 arg_present[ST_NR_ARGK];	       /* bit per slot written */
+	__u64 arg_vals[ST_NR_ARGK][ST_MAX_ARG_VALUES];
 };
 
 /* Which sets an event is a first sighting in. */
@@ -83,6 +113,8 @@ struct st_nrs {
 	__u32 execveat[ST_NR_ABI];
 	__u32 seccomp[ST_NR_ABI];
 	__u32 prctl[ST_NR_ABI];
+	__u32 clone3[ST_NR_ABI];
+	__u32 argk[ST_NR_ARGK][ST_NR_ABI]; /* the syscall of each enum st_argk */
 };
 
 struct st_config {

@@ -42,6 +42,7 @@ struct hook_opts {
 	const char *log_file;
 	enum scope scope;
 	bool verbose;
+	bool args;
 	struct st_output_opts out;
 };
 
@@ -130,6 +131,8 @@ static int prepare(struct hook_job *job, struct st_error *err)
 		job->spec.gate = ST_GATE_SECCOMP;
 		job->spec.gate_tgid = job->state.pid;
 	}
+	if (job->opts.args)
+		job->spec.flags |= ST_TARGET_ARGS;
 	return 0;
 }
 
@@ -183,7 +186,8 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 		rc = st_tracer_finish(t, &res, &err);
 	if (rc == 0) {
 		pick_set(job, &res, &set);
-		rc = st_profile_build(&set, job->base, &p, &err);
+		rc = st_profile_build_args(&set, job->opts.args ? &res.args : NULL, job->base, &p,
+					   &err);
 	}
 	if (rc == 0)
 		rc = st_output_apply(p, &job->opts.out, &err);
@@ -315,6 +319,7 @@ static int parse_opts(int argc, char **argv, struct hook_opts *o)
 	    {"log", required_argument, NULL, 'l'},
 	    {"scope", required_argument, NULL, 's'},
 	    {"verbose", no_argument, NULL, 'v'},
+	    {"args", no_argument, NULL, 'A'},
 	    {"help", no_argument, NULL, 'h'},
 	    ST_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
@@ -345,6 +350,9 @@ static int parse_opts(int argc, char **argv, struct hook_opts *o)
 			break;
 		case 'v':
 			o->verbose = true;
+			break;
+		case 'A':
+			o->args = true;
 			break;
 		case 'h':
 			usage(stdout);

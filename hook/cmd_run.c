@@ -106,6 +106,7 @@ struct run_opts {
 	const char *output;
 	const char *base;
 	bool verbose;
+	bool args;
 	struct st_output_opts out;
 };
 
@@ -119,6 +120,9 @@ static void usage(FILE *f)
 		   "\n"
 		   "  -o, --output FILE  write the profile to FILE (atomically)\n"
 		   "  -b, --base FILE    start from this profile and add what was seen\n"
+		   "  --args             record the arguments that matter of socket, clone,\n"
+		   "                     personality, prctl, fcntl, set/getsockopt and ioctl,\n"
+		   "                     and allow only the values seen (see seccomp-trace(1))\n"
 		   "  -v, --verbose      log each first-seen syscall and libbpf messages\n"
 		   "  -h, --help         show this help\n" ST_OUTPUT_HELP);
 }
@@ -133,12 +137,13 @@ static int forward_signal(void *ctx, const struct signalfd_siginfo *si)
 }
 
 static int emit_profile(const struct run_opts *o, struct st_profile *base,
-			const struct st_sysset *seen, struct st_error *err)
+			const struct st_sysset *seen, const struct st_arg_values *args,
+			struct st_error *err)
 {
 	struct st_profile *p = NULL;
 	int rc;
 
-	if (st_profile_build(seen, base, &p, err) < 0)
+	if (st_profile_build_args(seen, o->args ? args : NULL, base, &p, err) < 0)
 		return -1;
 	rc = st_output_apply(p, &o->out, err);
 	if (rc == 0)
@@ -176,6 +181,7 @@ int cmd_run(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"base", required_argument, NULL, 'b'},
 	    {"verbose", no_argument, NULL, 'v'},
+	    {"args", no_argument, NULL, 'A'},
 	    {"help", no_argument, NULL, 'h'},
 	    ST_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
@@ -209,6 +215,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'v':
 			o.verbose = true;
+			break;
+		case 'A':
+			o.args = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -271,8 +280,11 @@ int cmd_run(int argc, char **argv)
 		goto kill_init;
 	/* The init is not traced; CMD, the only other process, starts the
 	 * gated set with its execve. */
-	spec = (struct st_target_spec){
-	    .kind = ST_KEY_PIDNS, .inum = inum, .exclude_tgid = init_pid, .gate = ST_GATE_EXEC};
+	spec = (struct st_target_spec){.kind = ST_KEY_PIDNS,
+				       .inum = inum,
+				       .exclude_tgid = init_pid,
+				       .gate = ST_GATE_EXEC,
+				       .flags = o.args ? ST_TARGET_ARGS : 0};
 	if (st_tracer_arm(t, &spec, &err) < 0)
 		goto kill_init;
 	/* Armed: let CMD exec. */
@@ -299,7 +311,7 @@ int cmd_run(int argc, char **argv)
 	}
 	/* A handler CMD installed may run in production even if no signal came here. */
 	st_sysset_add_signal_return(&res.gated, &res.gated, false);
-	if (emit_profile(&o, base, &res.gated, &err) < 0)
+	if (emit_profile(&o, base, &res.gated, &res.args, &err) < 0)
 		goto fail;
 	st_tracer_close(t);
 	st_profile_free(base);

@@ -235,8 +235,8 @@ static int add_trace_arches(struct st_profile *p, const struct st_sysset *seen,
 }
 
 /* How the existing rules treat one syscall. */
-static enum st_merge_outcome classify(const struct st_profile *p, const char *name,
-				      const struct st_rule **which)
+enum st_merge_outcome st_profile_classify(const struct st_profile *p, const char *name,
+					  const struct st_rule **which)
 {
 	const struct st_rule *blocked = NULL, *conditional = NULL;
 
@@ -296,7 +296,7 @@ int st_profile_allow_names(struct st_profile *p, char *const *names, size_t n_na
 
 	for (size_t i = 0; i < n_names; i++) {
 		const struct st_rule *which = NULL;
-		enum st_merge_outcome what = classify(p, names[i], &which);
+		enum st_merge_outcome what = st_profile_classify(p, names[i], &which);
 
 		if (what == ST_MERGE_BLOCKED && allow_wins) {
 			if (note)
@@ -383,23 +383,35 @@ static void note_merge(void *ctx, const char *name, enum st_merge_outcome what,
 			name);
 }
 
-int st_profile_build(const struct st_sysset *seen, struct st_profile *base, struct st_profile **out,
-		     struct st_error *err)
+int st_profile_build_args(const struct st_sysset *seen, const struct st_arg_values *args,
+			  struct st_profile *base, struct st_profile **out, struct st_error *err)
 {
+	struct st_cond_rules conds = {0};
 	char **names = NULL;
 	size_t n = 0;
 	int rc;
 
 	if (st_sysset_names(seen, &names, &n, note_unknown, NULL, err) < 0)
 		return -1;
-	if (base) {
+	/* Syscalls that get argument conditions leave the plain name list. */
+	rc = args ? st_cond_rules_build(seen, args, names, &n, &conds, err) : 0;
+	if (rc == 0 && base) {
 		rc = st_profile_add_trace(base, names, n, seen, note_merge, NULL, err);
 		*out = base;
-	} else {
+	} else if (rc == 0) {
 		rc = st_profile_from_trace(seen, names, n, out, err);
 	}
+	if (rc == 0 && conds.n)
+		rc = st_cond_rules_add(*out, &conds, note_merge, NULL, err);
+	st_cond_rules_free(&conds);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	return rc;
+}
+
+int st_profile_build(const struct st_sysset *seen, struct st_profile *base, struct st_profile **out,
+		     struct st_error *err)
+{
+	return st_profile_build_args(seen, NULL, base, out, err);
 }

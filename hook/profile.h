@@ -150,6 +150,32 @@ int st_profile_from_trace(const struct st_sysset *seen, char *const *names, size
 int st_profile_build(const struct st_sysset *seen, struct st_profile *base, struct st_profile **out,
 		     struct st_error *err);
 
+/* The same, and with args (--args) the syscalls whose argument values were
+ * recorded get one conditional rule per value instead of a plain name. */
+int st_profile_build_args(const struct st_sysset *seen, const struct st_arg_values *args,
+			  struct st_profile *base, struct st_profile **out, struct st_error *err);
+
+/* How p's rules treat one syscall; *which is the deciding rule, if any. */
+enum st_merge_outcome st_profile_classify(const struct st_profile *p, const char *name,
+					  const struct st_rule **which);
+
+/* Argument conditions (profile_args.c): rules grouped by syscall. */
+struct st_cond_rules {
+	char **names;		/* one per group */
+	struct st_rule **rules; /* rules[i]: n_rules[i] rules for names[i] */
+	size_t *n_rules;
+	size_t n;
+};
+/* Turn recorded argument values into rules; the syscalls they cover are
+ * taken out of names (which stays sorted). */
+int st_cond_rules_build(const struct st_sysset *seen, const struct st_arg_values *args,
+			char **names, size_t *n_names, struct st_cond_rules *out,
+			struct st_error *err);
+/* Append each group to p where p has no rule for the syscall yet. */
+int st_cond_rules_add(struct st_profile *p, struct st_cond_rules *c, st_merge_note_fn note,
+		      void *ctx, struct st_error *err);
+void st_cond_rules_free(struct st_cond_rules *c);
+
 /* JSON in/out (profile_json.c). `what` names the source in errors. */
 int st_profile_from_json(yajl_val root, struct st_profile **out, struct st_error *err);
 int st_profile_parse(const char *text, size_t len, const char *what, struct st_profile **out,

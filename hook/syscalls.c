@@ -174,3 +174,19 @@ unsigned st_sysset_keep_ambient(struct st_sysset *tight, const struct st_sysset 
 		added += add_names(tight, abi, ambient, sizeof(ambient) / sizeof(ambient[0]), all);
 	return added;
 }
+
+const char *st_argk_syscall(unsigned k)
+{
+	static const char *const names[ST_NR_ARGK] = {
+	    [ST_ARGK_PERSONALITY] = "personality",
+	    [ST_ARGK_SOCKET] = "socket",
+	    [ST_ARGK_CLONE] = "clone",
+	    [ST_ARGK_PRCTL] = "prctl",
+	    [ST_ARGK_FCNTL] = "fcntl",
+	    [ST_ARGK_SETSOCKOPT] = "setsockopt",
+	    [ST_ARGK_GETSOCKOPT] = "getsockopt",
+	    [ST_ARGK_IOCTL] = "ioctl",
+	};
+
+	return k < ST_NR_ARGK ? names[k] : NULL;
+}

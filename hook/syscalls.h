@@ -23,6 +23,13 @@ static inline bool st_sysset_has(const struct st_sysset *s, unsigned abi, unsign
 	return abi < ST_NR_ABI && nr < ST_MAX_SYSCALLS && (s->bits[abi][nr / 64] >> (nr % 64)) & 1;
 }
 
+/* Distinct argument values per enum st_argk (native ABI, gated calls). */
+struct st_arg_values {
+	uint64_t v[ST_NR_ARGK][ST_MAX_ARG_VALUES]; /* sorted, unique */
+	uint32_t n[ST_NR_ARGK];
+	uint32_t overflow; /* bit per kind: more values than could be kept */
+};
+
 bool st_sysset_abi_used(const struct st_sysset *s, unsigned abi);
 unsigned st_sysset_count(const struct st_sysset *s);
 
@@ -52,6 +59,9 @@ unsigned st_sysset_add_signal_return(struct st_sysset *s, const struct st_sysset
  * is kept in `tight` even if it was seen only before the gate. Returns how
  * many were added. */
 unsigned st_sysset_keep_ambient(struct st_sysset *tight, const struct st_sysset *all);
+
+/* The syscall whose argument enum st_argk kind k records ("socket"). */
+const char *st_argk_syscall(unsigned k);
 
 /* "2.5.4": the libseccomp in use, for messages. */
 const char *st_libseccomp_version(void);

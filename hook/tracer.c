@@ -175,6 +175,11 @@ static void set_syscall_numbers(volatile struct st_nrs *rodata)
 		set_one(n.seccomp, abi, "seccomp");
 		set_one(n.prctl, abi, "prctl");
 	}
+	/* Arguments are recorded for native calls only: other ABIs pass them
+	 * differently (socketcall, fcntl64) and keep name-only rules. */
+	set_one(n.clone3, ST_ABI_NATIVE, "clone3");
+	for (unsigned k = 0; k < ST_NR_ARGK; k++)
+		set_one(n.argk[k], ST_ABI_NATIVE, st_argk_syscall(k));
 	memcpy((void *)rodata, &n, sizeof(n));
 }
 
@@ -398,6 +403,7 @@ int st_tracer_arm(struct st_tracer *t, const struct st_target_spec *spec, struct
 	    .gate = spec->gate,
 	    .gate_tgid = spec->gate_tgid,
 	    .gate_state = spec->gate == ST_GATE_NONE ? ST_GATE_OPEN : ST_GATE_WAITING,
+	    .flags = spec->flags,
 	};
 	const char *what = spec->kind == ST_KEY_PIDNS ? "PID namespace" : "mount namespace";
 	int rc = -1;
@@ -497,6 +503,32 @@ static unsigned missing_bits(const uint64_t (*kernel)[ST_BITMAP_WORDS], const st
 	return n;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The kernel's slots, sorted and without the duplicates racing CPUs left. */
+static void collect_args(const struct st_target *val, struct st_arg_values *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->overflow = val->arg_overflow;
+	for (unsigned k = 0; k < ST_NR_ARGK; k++) {
+		uint32_t n = 0;
+
+		for (unsigned i = 0; i < ST_MAX_ARG_VALUES; i++)
+			if ((val->arg_present[k] >> i) & 1)
+				out->v[k][n++] = val->arg_vals[k][i];
+		qsort(out->v[k], n, sizeof(uint64_t), cmp_u64);
+		out->n[k] = 0;
+		for (uint32_t i = 0; i < n; i++)
+			if (!i || out->v[k][i] != out->v[k][out->n[k] - 1])
+				out->v[k][out->n[k]++] = out->v[k][i];
+	}
+}
+
 int st_tracer_finish(struct st_tracer *t, struct st_trace_result *out, struct st_error *err)
 {
 	struct st_target val;
@@ -523,6 +555,7 @@ int st_tracer_finish(struct st_tracer *t, struct st_trace_result *out, struct st
 		st_warn("%llu calls with syscall numbers >= %d were not recorded (invalid numbers)",
 			(unsigned long long)val.out_of_range, ST_MAX_SYSCALLS);
 	t->res.gate_state = val.gate_state;
+	collect_args(&val, &t->res.args);
 	*out = t->res;
 	return 0;
 }

@@ -33,12 +33,14 @@ struct st_target_spec {
 	uint32_t exclude_tgid; /* a process of the namespace whose syscalls are not wanted */
 	uint32_t gate;	       /* enum st_gate: when the gated set starts */
 	uint32_t gate_tgid;    /* the process whose syscall opens the gate; 0: any */
+	uint32_t flags;	       /* ST_TARGET_ARGS: record argument values */
 };
 
 struct st_trace_result {
 	struct st_sysset all;	/* everything since st_tracer_arm */
 	struct st_sysset gated; /* since the gate opened */
 	uint32_t gate_state;	/* enum st_gate_state */
+	struct st_arg_values args;
 };
 
 /* Start recording; returns once the kernel filters for the target. */

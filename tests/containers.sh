@@ -14,7 +14,12 @@ ct_rootfs() {
 	mkdir -p "$ST_WORK"
 	(
 		flock 9
-		[ -x "$CT_ROOTFS/bin/busybox" ] && [ "${ST_PROBE:-}" = "" -o -x "$CT_ROOTFS/bin/stprobe" ] && exit 0
+		# up to date: busybox there, and the probes those of this build
+		if [ -x "$CT_ROOTFS/bin/busybox" ] &&
+			{ [ -z "${ST_PROBE:-}" ] || cmp -s "$ST_PROBE" "$CT_ROOTFS/bin/stprobe"; } &&
+			{ [ -z "${ST_PROBE32:-}" ] || cmp -s "$ST_PROBE32" "$CT_ROOTFS/bin/stprobe32"; }; then
+			exit 0
+		fi
 		rm -rf "$CT_ROOTFS.tmp"
 		mkdir -p "$CT_ROOTFS.tmp"/{bin,dev,etc,proc,sys,tmp,run}
 		cp /bin/busybox "$CT_ROOTFS.tmp/bin/busybox"
@@ -27,6 +32,7 @@ ct_rootfs() {
 		echo 'root:x:0:' >"$CT_ROOTFS.tmp/etc/group"
 		rm -rf "$CT_ROOTFS"
 		mv "$CT_ROOTFS.tmp" "$CT_ROOTFS"
+		rm -f "$ST_WORK/rootfs.tar" # the podman image is re-imported from it
 	) 9>"$ST_WORK/.rootfs.lock"
 }
 
@@ -34,10 +40,10 @@ ct_rootfs() {
 # shows it only there).
 # ct_bundle DIR [--annotation VALUE] [--log FILE] [--seccomp PROFILE.json]
 #           [--nnp true|false] [--stage prestart|createRuntime]
-#           [--hook-args "ARG..."] -- CMD [ARG...]
+#           [--hook-args "ARG..."] [--cap-add CAP_X] -- CMD [ARG...]
 # An OCI bundle over the shared rootfs, with a writable /tmp, no network.
 ct_bundle() {
-	local dir=$1 ann="" log="" seccomp="" nnp=true stage=prestart hargs=""
+	local dir=$1 ann="" log="" seccomp="" nnp=true stage=prestart hargs="" cap=""
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -47,6 +53,7 @@ ct_bundle() {
 		--nnp) nnp=$2; shift 2 ;;
 		--stage) stage=$2; shift 2 ;;
 		--hook-args) hargs=$2; shift 2 ;;
+		--cap-add) cap=$2; shift 2 ;;
 		--) shift; break ;;
 		*) echo "ct_bundle: unknown option $1" >&2; return 2 ;;
 		esac
@@ -60,8 +67,9 @@ ct_bundle() {
 	hookargs=$(jq -cn '$ARGS.positional' --args -- seccomp-trace hook ${log:+--log "$log"} $hargs)
 	jq --arg root "$CT_ROOTFS" --arg dir "$dir" --argjson args "$args" --arg ann "$ann" --arg bin "$ST_BIN" \
 		--argjson hookargs "$hookargs" --arg stage "$stage" --argjson nnp "$nnp" \
-		--arg seccomp "$seccomp" '
+		--arg seccomp "$seccomp" --arg cap "$cap" '
 		.root = {path: $root, readonly: true}
+		| if $cap != "" then .process.capabilities |= with_entries(.value += [$cap]) else . end
 		| .process.terminal = false
 		| .process.args = $args
 		| .process.noNewPrivileges = $nnp
@@ -112,7 +120,7 @@ ct_podman_image() {
 	ct_rootfs
 	(
 		flock 9
-		ct_podman image exists "$CT_IMAGE" && exit 0
+		[ -e "$ST_WORK/rootfs.tar" ] && ct_podman image exists "$CT_IMAGE" && exit 0
 		tar -C "$CT_ROOTFS" -cf "$ST_WORK/rootfs.tar" .
 		ct_podman import "$ST_WORK/rootfs.tar" "$CT_IMAGE" >/dev/null 2>"$ST_WORK/import.err" ||
 			{ cat "$ST_WORK/import.err" >&2; exit 1; }

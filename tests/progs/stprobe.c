@@ -12,14 +12,19 @@
  *   write              write "stprobe\n" to stdout
  *   mkdir:PATH         mkdir PATH, print strerror on failure and exit 1
  *   sleep:MS           sleep
+ *   socket:unix|inet   open a socket of that family, print strerror and exit 1
+ *                      if refused
+ *   clone:newuts       clone() a child in a new UTS namespace, same on refusal
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -99,6 +104,24 @@ static int one(const char *a)
 			printf("mkdir: %s\n", strerror(errno));
 			return 1;
 		}
+	} else if (!strncmp(a, "socket:", 7)) {
+		int fd = socket(!strcmp(a + 7, "unix") ? AF_UNIX : AF_INET,
+				SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			printf("socket %s: %s\n", a + 7, strerror(errno));
+			return 1;
+		}
+		close(fd);
+	} else if (!strcmp(a, "clone:newuts")) {
+		int st;
+		long p = raw(SYS_clone, CLONE_NEWUTS | SIGCHLD, 0, 0, 0, 0);
+		if (p == 0)
+			_exit(0);
+		if (p < 0) {
+			printf("clone newuts: %s\n", strerror(errno));
+			return 1;
+		}
+		waitpid(p, &st, 0);
 	} else if (!strncmp(a, "sleep:", 6)) {
 		struct timespec ts = {atol(a + 6) / 1000, (atol(a + 6) % 1000) * 1000000};
 		nanosleep(&ts, NULL);

@@ -399,6 +399,64 @@ static void test_u64_args(void)
 	st_profile_free(p);
 }
 
+/* --args: one rule per recorded value; overflow and other ABIs fall back to
+ * the plain name; clone3 answers ENOSYS so that clone's flags are checked. */
+static void test_args_rules(void)
+{
+	struct st_sysset s = {0};
+	struct st_arg_values a = {0};
+	struct st_error err = {0};
+	struct st_profile *p = NULL;
+	char *json;
+
+	add_native(&s, "socket");
+	add_native(&s, "personality");
+	add_native(&s, "clone3");
+	add_native(&s, "ioctl");
+	add_native(&s, "prctl");
+	add_native(&s, "write");
+	a.n[ST_ARGK_SOCKET] = 2;
+	a.v[ST_ARGK_SOCKET][0] = 1ULL << 32 | 1; /* AF_UNIX, SOCK_STREAM */
+	a.v[ST_ARGK_SOCKET][1] = 2ULL << 32 | 2; /* AF_INET, SOCK_DGRAM */
+	a.n[ST_ARGK_PERSONALITY] = 1;
+	a.v[ST_ARGK_PERSONALITY][0] = 0xffffffff;
+	a.n[ST_ARGK_CLONE] = 1; /* from clone3's flags */
+	a.overflow = 1u << ST_ARGK_IOCTL;
+	/* prctl: called through the compat ABI too, not recordable there */
+	st_sysset_add(&s, ST_ABI_COMPAT, st_syscall_nr(ST_ABI_COMPAT, "prctl"));
+
+	CHECK(st_profile_build_args(&s, &a, NULL, &p, &err) == 0);
+	if (!p)
+		return;
+	json = to_json(p);
+	/* plain names: what has no conditions */
+	CHECK(p->rules[0].n_names == 3);
+	CHECK(rule_naming(p, "ioctl", ST_ACT_ALLOW) &&
+	      !st_rule_is_conditional(rule_naming(p, "ioctl", NULL)));
+	CHECK(rule_naming(p, "prctl", ST_ACT_ALLOW) &&
+	      !st_rule_is_conditional(rule_naming(p, "prctl", NULL)));
+	CHECK(rule_naming(p, "write", ST_ACT_ALLOW) != NULL);
+	CHECK_CONTAINS(
+	    json, "{\n      \"names\": [\n        \"socket\"\n      ],\n      \"action\": "
+		  "\"SCMP_ACT_ALLOW\",\n      \"args\": [\n        {\n          \"index\": 0,\n"
+		  "          \"value\": 2,");
+	CHECK_CONTAINS(json,
+		       "\"value\": 4294967295,\n          \"valueTwo\": 0,\n          \"op\": "
+		       "\"SCMP_CMP_EQ\"");
+	CHECK_CONTAINS(json,
+		       "\"value\": 2114060288,\n          \"valueTwo\": 0,\n          \"op\": "
+		       "\"SCMP_CMP_MASKED_EQ\"");
+	CHECK(rule_naming(p, "clone3", ST_ACT_ERRNO) &&
+	      rule_naming(p, "clone3", NULL)->errno_ret == 38);
+	CHECK(rule_naming(p, "clone3", ST_ACT_ALLOW) == NULL);
+	size_t sockets = 0;
+	for (size_t i = 0; i < p->n_rules; i++)
+		sockets += p->rules[i].n_names == 1 && !strcmp(p->rules[i].names[0], "socket");
+	CHECK(sockets == 2);
+	free(json);
+	st_profile_free(p);
+}
+
 int main(void)
 {
 	st_log_set_level(ST_LOG_ERROR);
@@ -414,5 +472,6 @@ int main(void)
 	RUN(test_archmap_base);
 	RUN(test_bad_json_errors);
 	RUN(test_u64_args);
+	RUN(test_args_rules);
 	return CHECK_DONE();
 }
