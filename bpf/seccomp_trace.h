@@ -13,7 +13,11 @@
 #define ST_MAX_SYSCALLS 1024
 #define ST_BITMAP_WORDS (ST_MAX_SYSCALLS / 64)
 /* Per-target ring buffer: first sightings only, so a few thousand events at most. */
+#ifdef ST_TEST_TINY_RING
+#define ST_RING_BYTES 4096 /* test-only build: a ring that fills up */
+#else
 #define ST_RING_BYTES (256 * 1024)
+#endif
 /* Kernel's MAX_PID_NS_LEVEL. */
 #define ST_MAX_PIDNS_LEVEL 32
 

@@ -44,6 +44,7 @@ struct hook_opts {
 	bool verbose;
 	bool args;
 	struct st_output_opts out;
+	struct st_allow allow; /* --allow-dir */
 };
 
 /* What the tracer needs, all prepared before the fork. */
@@ -99,9 +100,10 @@ static int prepare(struct hook_job *job, struct st_error *err)
 		return rc < 0 ? -1 : 1;
 	if (st_annotation_parse(key, value, &job->req, err) < 0)
 		return -1;
-	if (job->req.input && st_profile_read_file(job->req.input, &job->base, err) < 0)
+	if (job->req.input &&
+	    st_profile_read_file_in(&job->opts.allow, job->req.input, &job->base, err) < 0)
 		return st_error_wrap(err, "cannot use if: base profile");
-	if (st_check_output_path(job->req.output, err) < 0)
+	if (st_check_output_path_in(&job->opts.allow, job->req.output, err) < 0)
 		return -1;
 
 	job->pidfd = pidfd_open(job->state.pid, 0);
@@ -192,7 +194,7 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 	if (rc == 0)
 		rc = st_output_apply(p, &job->opts.out, &err);
 	if (rc == 0)
-		rc = st_output_write(p, &job->opts.out, job->req.output, &err);
+		rc = st_output_write(p, &job->opts.out, job->req.output, &job->opts.allow, &err);
 	if (p != job->base)
 		st_profile_free(p);
 	if (rc < 0) {
@@ -320,6 +322,7 @@ static int parse_opts(int argc, char **argv, struct hook_opts *o)
 	    {"scope", required_argument, NULL, 's'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"args", no_argument, NULL, 'A'},
+	    {"allow-dir", required_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'h'},
 	    ST_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
@@ -354,6 +357,15 @@ static int parse_opts(int argc, char **argv, struct hook_opts *o)
 		case 'A':
 			o->args = true;
 			break;
+		case 'D': {
+			struct st_error err = {0};
+
+			if (st_allow_add(&o->allow, optarg, &err) < 0) {
+				st_error_print(&err);
+				return 2;
+			}
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -433,5 +445,6 @@ out:
 	st_oci_state_free(&job.state);
 	st_trace_request_free(&job.req);
 	st_profile_free(job.base);
+	st_allow_free(&job.opts.allow);
 	return rc;
 }

@@ -12,10 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -147,7 +145,7 @@ static int emit_profile(const struct run_opts *o, struct st_profile *base,
 		return -1;
 	rc = st_output_apply(p, &o->out, err);
 	if (rc == 0)
-		rc = st_output_write(p, &o->out, o->output, err);
+		rc = st_output_write(p, &o->out, o->output, NULL, err);
 	if (rc == 0 && o->output)
 		st_info("profile written to %s (%u syscalls seen)", o->output,
 			st_sysset_count(seen));
@@ -193,7 +191,6 @@ int cmd_run(int argc, char **argv)
 	struct st_trace_result res;
 	struct st_target_spec spec;
 	int go[2] = {-1, -1}, st_pipe[2] = {-1, -1}, status = 0, c;
-	cleanup_close int pidfd = -1;
 	cleanup_close int sfd = -1;
 	uint32_t inum;
 	sigset_t fwd;
@@ -256,9 +253,15 @@ int cmd_run(int argc, char **argv)
 		goto fail;
 	}
 
-	init_pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (init_pid < 0) {
+	/* Our next child is PID 1 of a new namespace; we are the only one
+	 * who forks here, once. */
+	if (unshare(CLONE_NEWPID) < 0) {
 		st_error_set(&err, errno, "cannot create a PID namespace");
+		goto fail;
+	}
+	init_pid = fork();
+	if (init_pid < 0) {
+		st_error_set(&err, errno, "cannot start the traced command");
 		goto fail;
 	}
 	if (init_pid == 0) {
@@ -271,11 +274,6 @@ int cmd_run(int argc, char **argv)
 	close(st_pipe[1]);
 	go[0] = st_pipe[1] = -1;
 
-	pidfd = pidfd_open(init_pid, 0);
-	if (pidfd < 0) {
-		st_error_set(&err, errno, "pidfd_open");
-		goto kill_init;
-	}
 	if (st_ns_inum(init_pid, "pid", &inum, &err) < 0)
 		goto kill_init;
 	/* The init is not traced; CMD, the only other process, starts the
@@ -295,7 +293,8 @@ int cmd_run(int argc, char **argv)
 	close(go[1]);
 	go[1] = -1;
 
-	if (st_tracer_wait(t, pidfd, sfd, forward_signal, &init_pid, &err) < 0)
+	/* The init reports CMD's status, or dies: either way the pipe wakes us. */
+	if (st_tracer_wait(t, st_pipe[0], sfd, forward_signal, &init_pid, &err) < 0)
 		goto kill_init;
 	if (waitpid(init_pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) ||
 	    read(st_pipe[0], &status, sizeof(status)) != sizeof(status)) {

@@ -136,7 +136,7 @@ int st_output_render(const struct st_profile *p, const struct st_output_opts *o,
 }
 
 int st_output_write(const struct st_profile *p, const struct st_output_opts *o, const char *path,
-		    struct st_error *err)
+		    const struct st_allow *allow, struct st_error *err)
 {
 	cleanup_free char *text = NULL;
 	size_t len;
@@ -144,7 +144,7 @@ int st_output_write(const struct st_profile *p, const struct st_output_opts *o, 
 	if (st_output_render(p, o, path, &text, &len, err) < 0)
 		return -1;
 	if (path)
-		return st_write_file_atomic(path, text, len, 0644, err);
+		return st_write_file_atomic_in(allow, path, text, len, 0644, err);
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
 		return st_error_set(err, errno, "cannot write the profile to stdout");
 	return 0;

@@ -48,9 +48,11 @@ int st_output_apply(struct st_profile *p, const struct st_output_opts *o, struct
 /* Render p; path (may be NULL) names the SeccompProfile when --name is absent. */
 int st_output_render(const struct st_profile *p, const struct st_output_opts *o, const char *path,
 		     char **out, size_t *len, struct st_error *err);
-/* Render and write atomically to path, or to stdout when path is NULL. */
+/* Render and write atomically to path (confined to allow's directories when
+ * given), or to stdout when path is NULL. */
+struct st_allow;
 int st_output_write(const struct st_profile *p, const struct st_output_opts *o, const char *path,
-		    struct st_error *err);
+		    const struct st_allow *allow, struct st_error *err);
 
 /* profile_spo.c: the SeccompProfile YAML. */
 int st_profile_to_spo(const struct st_profile *p, const char *name, char **out, size_t *len,

@@ -72,6 +72,15 @@ static uint64_t object_hash(void)
 	return h;
 }
 
+/* A BPF call failed: say what it needs when the cause is a missing privilege. */
+static int bpf_error(struct st_error *err, int e, const char *what)
+{
+	if (e == EPERM || e == EACCES)
+		return st_error_set(err, e, "%s (BPF needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)",
+				    what);
+	return st_error_set(err, e, "%s", what);
+}
+
 static int ensure_bpffs(struct st_error *err)
 {
 	struct statfs sfs;
@@ -137,6 +146,43 @@ static void unpin_all(const char *dir)
 	rmdir(dir);
 }
 
+/* Pins of other builds whose tracers are all gone (killed, or an upgrade
+ * while nothing ran) would keep a program on every syscall until reboot. */
+static void remove_orphaned_builds(const struct st_tracer *t)
+{
+	DIR *d = opendir(ST_PIN_ROOT);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char dir[PATH_MAX], lock[PATH_MAX];
+		int fd;
+
+		if (e->d_name[0] == '.' || strlen(e->d_name) != 16 ||
+		    strspn(e->d_name, "0123456789abcdef") != 16)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", ST_PIN_ROOT, e->d_name);
+		if (!strcmp(dir, t->pin_dir))
+			continue;
+		snprintf(lock, sizeof(lock), "%s/%s.lock", ST_RUN_DIR, e->d_name);
+		fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			continue;
+		/* Busy setting up, or a live tracer holds a slot: not orphaned. */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (!others_alive(fd)) {
+				unpin_all(dir);
+				st_info("removed the BPF pins of another build, left without tracers: %s",
+					dir);
+			}
+			flock(fd, LOCK_UN);
+		}
+		close(fd);
+	}
+	closedir(d);
+}
+
 static int open_pins(struct st_tracer *t)
 {
 	char path[PATH_MAX];
@@ -196,12 +242,15 @@ static int load_and_pin(struct st_tracer *t, struct st_error *err)
 		return st_error_set(err, errno, "cannot open the BPF object");
 	set_syscall_numbers(&skel->rodata->nrs);
 	if (seccomp_trace_bpf__load(skel)) {
-		st_error_set(err, errno,
-			     "cannot load the BPF program (run with -v for the verifier log)");
+		if (errno == EPERM || errno == EACCES)
+			bpf_error(err, errno, "cannot load the BPF program");
+		else
+			st_error_set(err, errno,
+				     "cannot load the BPF program (-v shows the verifier's log)");
 		goto out;
 	}
 	if (seccomp_trace_bpf__attach(skel)) {
-		st_error_set(err, errno, "cannot attach the BPF program to raw_syscalls:sys_enter");
+		bpf_error(err, errno, "cannot attach the BPF program to raw_syscalls:sys_enter");
 		goto out;
 	}
 	if (mkdir_p(t->pin_dir, 0700, err) < 0)
@@ -316,7 +365,15 @@ static int setup_locked(struct st_tracer *t, struct st_error *err)
 	if (claim_slot(t, err) < 0)
 		return -1;
 	if (open_pins(t) < 0) {
-		/* Missing or half-made pins: start over with a fresh program. */
+		/* Only missing or half-made pins mean "start over": pins we may
+		 * not open (no CAP_BPF) serve other tracers and stay. */
+		if (errno != ENOENT) {
+			char what[PATH_MAX + 64];
+
+			snprintf(what, sizeof(what), "cannot open the pinned BPF objects in %s",
+				 t->pin_dir);
+			return bpf_error(err, errno, what);
+		}
 		close_pin_fds(t);
 		unpin_all(t->pin_dir);
 		if (load_and_pin(t, err) < 0)
@@ -327,10 +384,11 @@ static int setup_locked(struct st_tracer *t, struct st_error *err)
 		st_info("BPF program loaded and pinned in %s", t->pin_dir);
 	}
 	collect_stale(t);
+	remove_orphaned_builds(t);
 
 	t->ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "st_ring", 0, 0, ST_RING_BYTES, NULL);
 	if (t->ring_fd < 0)
-		return st_error_set(err, errno, "cannot create a BPF ring buffer");
+		return bpf_error(err, errno, "cannot create a BPF ring buffer");
 	if (bpf_map_update_elem(t->rings_fd, &t->slot, &t->ring_fd, BPF_ANY) < 0)
 		return st_error_set(err, errno, "cannot install the ring buffer in slot %u",
 				    t->slot);

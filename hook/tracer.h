@@ -49,7 +49,8 @@ int st_tracer_arm(struct st_tracer *t, const struct st_target_spec *spec, struct
 int st_tracer_fd(const struct st_tracer *t);
 int st_tracer_consume(struct st_tracer *t, struct st_error *err);
 struct signalfd_siginfo;
-/* Consume events until pidfd becomes readable (the traced process exited):
+/* Consume events until pidfd (or any fd that becomes readable when the traced
+ * process is done) becomes readable:
  * returns 0. With sigfd >= 0, on_signal sees each signal; a non-zero return
  * ends the wait and is returned. -1 on error. */
 int st_tracer_wait(struct st_tracer *t, int pidfd, int sigfd,

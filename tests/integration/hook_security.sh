@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Hostile annotations: the hook runs as root with paths a pod author chooses.
+# It must not write through symlinks, into kernel filesystems or outside the
+# allowed directories, must not hang on FIFOs or swallow huge or deeply
+# nested inputs, and never shows an input's content in an error.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../containers.sh"
+
+n=0
+# refused ANNOTATION EXPECTED-MESSAGE [HOOK-ARGS]: the create fails with it.
+refused() {
+	local ann=$1 want=$2 hargs=${3:-}
+	n=$((n + 1))
+	ct_bundle "$T/b$n" --annotation "$ann" --log "$T/hook.log" --hook-args "$hargs" -- true
+	local start=$SECONDS
+	if ct_run runc "$T/b$n" "st-sec-$$-$n" >"$T/o$n" 2>&1; then
+		die "annotation '$ann' was accepted"
+	fi
+	[ $((SECONDS - start)) -lt 8 ] || die "annotation '$ann' took $((SECONDS - start)) s"
+	grep -qF -- "seccomp-trace: $want" "$T/o$n" ||
+		die "annotation '$ann': expected 'seccomp-trace: $want' in: $(cat "$T/o$n")"
+}
+
+mkdir -p "$T/out"
+sum=$(sha256sum /etc/passwd)
+ln -s /etc/passwd "$T/out/passwd.json"
+refused "of:$T/out/passwd.json" "cannot write $T/out/passwd.json: it is a symbolic link"
+[ "$(sha256sum /etc/passwd)" = "$sum" ] || die "/etc/passwd changed"
+refused "of:/proc/sys/kernel/st.json" "cannot write /proc/sys/kernel/st.json: /proc/sys/kernel is on a proc filesystem"
+refused "of:/sys/fs/cgroup/memory/st.json" "cannot write /sys/fs/cgroup/memory/st.json: /sys/fs/cgroup/memory is on a cgroup filesystem"
+mkdir "$T/out/dir.json"
+refused "of:$T/out/dir.json" "cannot write $T/out/dir.json: not a regular file"
+mkfifo "$T/fifo.json"
+refused "of:$T/out/a.json;if:$T/fifo.json" "cannot use if: base profile: cannot read $T/fifo.json: not a regular file"
+truncate -s 1G "$T/huge.json"
+refused "of:$T/out/a.json;if:$T/huge.json" "cannot use if: base profile: cannot read $T/huge.json: 1073741824 bytes, the limit is 4194304"
+head -c 100000 /dev/zero | tr '\0' '[' >"$T/deep.json"
+refused "of:$T/out/a.json;if:$T/deep.json" "cannot use if: base profile: invalid JSON in $T/deep.json: nested deeper than 64"
+echo '{"defaultAction": "TOP-SECRET-VALUE" ]' >"$T/secret.json"
+refused "of:$T/out/a.json;if:$T/secret.json" "cannot use if: base profile: invalid JSON in $T/secret.json near byte"
+! grep -q TOP-SECRET "$T/o$n" "$T/hook.log" || die "an error showed the input's content"
+echo '["a", "b"]' >"$T/notprof.json"
+refused "of:$T/out/a.json;if:$T/notprof.json" "cannot use if: base profile: invalid profile $T/notprof.json: profile: expected an object"
+
+# --allow-dir: only beneath the allowed directory, resolved by the kernel
+mkdir -p "$T/allowed/sub" "$T/elsewhere"
+ln -s "$T/elsewhere" "$T/allowed/escape"
+ln -s sub "$T/allowed/inside"
+A="--allow-dir $T/allowed"
+refused "of:$T/elsewhere/a.json" "cannot write $T/elsewhere/a.json: outside the allowed directories ($T/allowed)" "$A"
+refused "of:$T/allowed/../elsewhere/a.json" "cannot write $T/allowed/../elsewhere/a.json: it leads out of the allowed directory $T/allowed" "$A"
+refused "of:$T/allowed/escape/a.json" "cannot write $T/allowed/escape/a.json: it leads out of the allowed directory $T/allowed" "$A"
+refused "of:$T/allowedx/a.json" "cannot write $T/allowedx/a.json: outside the allowed directories ($T/allowed)" "$A"
+echo '{"defaultAction": "SCMP_ACT_ERRNO"}' >"$T/elsewhere/base.json"
+ln -s "$T/elsewhere/base.json" "$T/allowed/base.json"
+refused "of:$T/allowed/a.json;if:$T/allowed/base.json" "cannot use if: base profile: cannot open $T/allowed/base.json: Too many levels of symbolic links" "$A"
+[ -z "$(ls -A "$T/elsewhere" | grep -v base.json)" ] || die "something was written outside"
+# and inside it works, symlinks that stay inside included
+cp "$T/elsewhere/base.json" "$T/allowed/sub/base.json"
+n=$((n + 1))
+ct_bundle "$T/b$n" --annotation "of:$T/allowed/inside/ok.json;if:$T/allowed/sub/base.json" \
+	--log "$T/hook.log" --hook-args "$A" -- true
+ct_run runc "$T/b$n" "st-sec-$$-$n" || die "an allowed path was refused: $(cat "$T/hook.log")"
+ct_wait_file "$T/allowed/sub/ok.json" || die "no profile in the allowed directory"
+[ "$(stat -c %a:%U "$T/allowed/sub/ok.json")" = 644:root ] || die "mode/owner: $(stat -c %a:%U "$T/allowed/sub/ok.json")"
+note ok
