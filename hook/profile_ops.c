@@ -566,7 +566,8 @@ int st_profile_diff(const struct st_profile *old_p, const struct st_profile *new
 		if (add_item(d, &it, err) < 0)
 			goto out;
 	}
-	qsort(d->items, d->n_items, sizeof(*d->items), cmp_item);
+	if (d->n_items)
+		qsort(d->items, d->n_items, sizeof(*d->items), cmp_item);
 	rc = 0;
 out:
 	free(paired_o);
