@@ -81,4 +81,20 @@ for rt in runc crun podman; do
 	cmp -s "$p-sh.json.out" "$T/last.out" || die "$rt: script replay differs"
 	note "$rt: $(jq '[.syscalls[] | select(.args)] | length' "$p-sh.json") conditional rules in the script's profile"
 done
+# diff, merge and check take argument rules as whole rules
+"$ST_BIN" check "$T/runc-unix.json" >/dev/null || die "check refused an args profile"
+jq '(.syscalls[] | select(.names == ["socket"]) | .args[0].value) |= 2' "$T/runc-unix.json" >"$T/inet.json"
+set +e
+"$ST_BIN" diff "$T/runc-unix.json" "$T/inet.json" >"$T/diff.out"
+rc=$?
+set -e
+[ $rc -eq 1 ] || die "a changed socket family did not fail the diff"
+grep -qx '  ~ socket: conditions \[arg0 EQ 1 0; arg1 MASKED_EQ 4294440959 1\] -> \[arg0 EQ 2 0; arg1 MASKED_EQ 4294440959 1\]' \
+	"$T/diff.out" || die "diff: $(cat "$T/diff.out")"
+"$ST_BIN" merge "$T/runc-unix.json" "$T/inet.json" -o "$T/both.json"
+[ "$(jq '[.syscalls[] | select(.names == ["socket"])] | length' "$T/both.json")" -eq 2 ] ||
+	die "merge: $(jq -c '.syscalls[] | select(.names == ["socket"])' "$T/both.json")"
+assert_lacks "$T/both.json" socket
+"$ST_BIN" merge "$T/runc-unix.json" "$T/runc-unix.json" | cmp -s - "$T/runc-unix.json" ||
+	die "merge of an args profile with itself changed it"
 note ok
