@@ -9,6 +9,17 @@ CT_PODMAN_ROOT=$ST_WORK/podman
 CT_IMAGE=localhost/seccomp-trace-busybox:test
 export CONTAINERS_CONF=$ST_SOURCE/tests/containers.conf
 
+# The seccomp profile in force while tracing in the tight-profile tests: it
+# allows all but one call, so that the runtime loads a filter at its usual point.
+CT_TRACE_SECCOMP='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+  "syscalls":[{"names":["kcmp"],"action":"SCMP_ACT_ERRNO"}]}'
+# A busybox workload doing a bit of everything: files, pipes, fork/exec,
+# signals and sleep; its output is the same every time.
+CT_WORKLOAD_SCRIPT='echo hello >/tmp/f; cat /tmp/f | tr a-z A-Z >/tmp/g; ls -l /tmp >/dev/null
+(sleep 0.1; echo sub) & wait
+trap "echo got USR1" USR1; kill -USR1 $$
+sleep 0.1; wc -c </tmp/g; rm /tmp/f; echo done'
+
 # Shared, read-only busybox rootfs; built once per work directory.
 ct_rootfs() {
 	mkdir -p "$ST_WORK"

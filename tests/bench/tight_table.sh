@@ -12,15 +12,13 @@ rm -rf "$ST_WORK"
 . tests/containers.sh
 W=$ST_WORK/w
 mkdir -p "$W"
-seccomp='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["kcmp"],"action":"SCMP_ACT_ERRNO"}]}'
-script='echo hello >/tmp/f; cat /tmp/f | tr a-z A-Z >/tmp/g; (sleep 0.1; echo sub) & wait; trap "echo usr1" USR1; kill -USR1 $$; sleep 0.1; rm /tmp/f'
 count() { jq '[.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[]] | unique | length' "$1"; }
 n=0
 oci() { # RT NNP SCOPE CMD...
 	local rt=$1 nnp=$2 scope=$3
 	shift 3
 	n=$((n + 1))
-	ct_bundle "$W/b$n" --annotation "of:$W/p$n.json" --nnp "$nnp" --seccomp "$seccomp" \
+	ct_bundle "$W/b$n" --annotation "of:$W/p$n.json" --nnp "$nnp" --seccomp "$CT_TRACE_SECCOMP" \
 		--hook-args "--scope $scope" -- "$@"
 	ct_run "$rt" "$W/b$n" "tbl-$n" >/dev/null 2>&1
 	ct_wait_file "$W/p$n.json"
@@ -44,18 +42,18 @@ echo "|---|---|---|---|"
 for rt in runc crun; do
 	for nnp in true false; do
 		row="| $rt, noNewPrivileges=$nnp"
-		for w in true "ls /" "$script"; do
+		for w in true "ls /" "$CT_WORKLOAD_SCRIPT"; do
 			# shellcheck disable=SC2086
-			if [ "$w" = "$script" ]; then set -- sh -c "$script"; else set -- $w; fi
+			if [ "$w" = "$CT_WORKLOAD_SCRIPT" ]; then set -- sh -c "$CT_WORKLOAD_SCRIPT"; else set -- $w; fi
 			row+=" | $(oci $rt $nnp after-seccomp "$@") / $(oci $rt $nnp all "$@")"
 		done
 		echo "$row |"
 	done
 done
 row="| podman (crun), default profile"
-for w in true "ls /" "$script"; do
+for w in true "ls /" "$CT_WORKLOAD_SCRIPT"; do
 	# shellcheck disable=SC2086
-	if [ "$w" = "$script" ]; then set -- sh -c "$script"; else set -- $w; fi
+	if [ "$w" = "$CT_WORKLOAD_SCRIPT" ]; then set -- sh -c "$CT_WORKLOAD_SCRIPT"; else set -- $w; fi
 	row+=" | $(pm tight "$@") / $(pm all "$@")"
 done
 echo "$row |"

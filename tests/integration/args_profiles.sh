@@ -6,12 +6,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../containers.sh"
 
-TRACE_SECCOMP='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
-  "syscalls":[{"names":["kcmp"],"action":"SCMP_ACT_ERRNO"}]}'
-SCRIPT='echo hello >/tmp/f; cat /tmp/f | tr a-z A-Z >/tmp/g; ls -l /tmp >/dev/null
-(sleep 0.1; echo sub) & wait
-trap "echo got USR1" USR1; kill -USR1 $$
-sleep 0.1; wc -c </tmp/g; rm /tmp/f; echo done'
 
 n=0
 # trace RT PROFILE CMD...: traced with --args, in a container with CAP_SYS_ADMIN
@@ -25,7 +19,7 @@ trace() {
 			--annotation "io.containers.trace-syscall=of:$out" "$CT_IMAGE" "$@" >"$out.out"
 	else
 		ct_bundle "$T/b$n" --annotation "of:$out" --log "$T/hook.log" --cap-add CAP_SYS_ADMIN \
-			--seccomp "$TRACE_SECCOMP" --hook-args "--args" -- "$@"
+			--seccomp "$CT_TRACE_SECCOMP" --hook-args "--args" -- "$@"
 		ct_run "$rt" "$T/b$n" "st-args-$$-$n" >"$out.out"
 	fi || die "$rt: traced run of $* failed"
 	ct_wait_file "$out" || die "$rt: no profile for $*"
@@ -76,8 +70,8 @@ for rt in runc crun podman; do
 	trace "$rt" "$p-ls.json" ls /
 	under "$rt" "$p-ls.json" ls / || die "$rt: ls / does not replay: $(cat "$T/last.out")"
 	cmp -s "$p-ls.json.out" "$T/last.out" || die "$rt: ls / replay differs"
-	trace "$rt" "$p-sh.json" sh -c "$SCRIPT"
-	under "$rt" "$p-sh.json" sh -c "$SCRIPT" || die "$rt: the script does not replay: $(cat "$T/last.out")"
+	trace "$rt" "$p-sh.json" sh -c "$CT_WORKLOAD_SCRIPT"
+	under "$rt" "$p-sh.json" sh -c "$CT_WORKLOAD_SCRIPT" || die "$rt: the script does not replay: $(cat "$T/last.out")"
 	cmp -s "$p-sh.json.out" "$T/last.out" || die "$rt: script replay differs"
 	note "$rt: $(jq '[.syscalls[] | select(.args)] | length' "$p-sh.json") conditional rules in the script's profile"
 done

@@ -8,14 +8,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../containers.sh"
 
-# The seccomp profile in force while tracing: allows all but one call, so
-# that the runtime loads a filter at its usual point.
-TRACE_SECCOMP='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
-  "syscalls":[{"names":["kcmp"],"action":"SCMP_ACT_ERRNO"}]}'
-SCRIPT='echo hello >/tmp/f; cat /tmp/f | tr a-z A-Z >/tmp/g; ls -l /tmp >/dev/null
-(sleep 0.1; echo sub) & wait
-trap "echo got USR1" USR1; kill -USR1 $$
-sleep 0.1; wc -c </tmp/g; rm /tmp/f; echo done'
 SETUP_CALLS=(mount pivot_root umount2 sethostname)
 
 count() { jq '[.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[]] | unique | length' "$1"; }
@@ -26,7 +18,7 @@ trace_oci() { # RT NNP SCOPE OUT CMD...
 	shift 4
 	n=$((n + 1))
 	ct_bundle "$T/t$n" --annotation "of:$out" --log "$T/hook.log" --nnp "$nnp" \
-		--seccomp "$TRACE_SECCOMP" --hook-args "--scope $scope" -- "$@"
+		--seccomp "$CT_TRACE_SECCOMP" --hook-args "--scope $scope" -- "$@"
 	ct_run "$rt" "$T/t$n" "st-tight-$$-$n" >"$out.out" || die "$rt: traced run of $* failed"
 	ct_wait_file "$out" || die "$rt: no profile for $*"
 }
@@ -54,12 +46,12 @@ for rt in runc crun; do
 		grep -q "recorded from the runtime's seccomp filter load on" "$T/hook.log" ||
 			die "the filter load was not seen"
 		replay_oci "$rt" "$nnp" "$p-ls.json" ls /
-		trace_oci "$rt" "$nnp" after-seccomp "$p-sh.json" sh -c "$SCRIPT"
+		trace_oci "$rt" "$nnp" after-seccomp "$p-sh.json" sh -c "$CT_WORKLOAD_SCRIPT"
 		grep -qx "got USR1" "$p-sh.json.out" && grep -qx done "$p-sh.json.out" ||
 			die "$rt: the script did not run through: $(cat "$p-sh.json.out")"
 		assert_lacks "$p-sh.json" "${SETUP_CALLS[@]}"
 		assert_allows "$p-sh.json" pipe2 wait4 kill unlink clone
-		replay_oci "$rt" "$nnp" "$p-sh.json" sh -c "$SCRIPT"
+		replay_oci "$rt" "$nnp" "$p-sh.json" sh -c "$CT_WORKLOAD_SCRIPT"
 		note "$rt nnp=$nnp: ls / $(count "$p-ls.json") vs $(count "$p-ls-all.json") syscalls, script $(count "$p-sh.json")"
 	done
 done
@@ -83,7 +75,7 @@ prun --hooks-dir "$T/hooks" --annotation "io.containers.trace-syscall=of:$T/pm-l
 prun --hooks-dir "$T/hooks-all" --annotation "io.containers.trace-syscall=of:$T/pm-all.json" \
 	"$CT_IMAGE" ls / >/dev/null
 prun --hooks-dir "$T/hooks" --annotation "io.containers.trace-syscall=of:$T/pm-sh.json" \
-	"$CT_IMAGE" sh -c "$SCRIPT" >"$T/pm-sh.json.out"
+	"$CT_IMAGE" sh -c "$CT_WORKLOAD_SCRIPT" >"$T/pm-sh.json.out"
 for f in pm-ls pm-all pm-sh; do ct_wait_file "$T/$f.json" || die "podman: no $f.json"; done
 assert_lacks "$T/pm-ls.json" "${SETUP_CALLS[@]}"
 assert_lacks "$T/pm-sh.json" "${SETUP_CALLS[@]}"
@@ -92,7 +84,7 @@ assert_allows "$T/pm-all.json" "${SETUP_CALLS[@]}"
 prun --security-opt seccomp="$T/pm-ls.json" "$CT_IMAGE" ls / >"$T/pm-ls.replay" ||
 	die "podman: ls / does not replay"
 cmp -s "$T/pm-ls.json.out" "$T/pm-ls.replay" || die "podman: ls / replay differs"
-prun --security-opt seccomp="$T/pm-sh.json" "$CT_IMAGE" sh -c "$SCRIPT" >"$T/pm-sh.replay" ||
+prun --security-opt seccomp="$T/pm-sh.json" "$CT_IMAGE" sh -c "$CT_WORKLOAD_SCRIPT" >"$T/pm-sh.replay" ||
 	die "podman: the script does not replay"
 cmp -s "$T/pm-sh.json.out" "$T/pm-sh.replay" || die "podman: script replay differs"
 note "podman: ls / $(count "$T/pm-ls.json") vs $(count "$T/pm-all.json") syscalls, script $(count "$T/pm-sh.json")"

@@ -3,46 +3,13 @@
 #include <string.h>
 
 #include "check.h"
+#include "helpers.h"
 #include "log.h"
 #include "profile.h"
 
 #define DOCKER_DIR  "/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp"
 #define DOCKER_JSON DOCKER_DIR "/default.json"
 #define PODMAN_JSON "/usr/share/containers/seccomp.json"
-
-static struct st_profile *parse(const char *json)
-{
-	struct st_error err = {0};
-	struct st_profile *p = NULL;
-
-	if (st_profile_parse(json, strlen(json), "test", &p, &err) < 0) {
-		fprintf(stderr, "parse: %s\n", err.msg);
-		return NULL;
-	}
-	return p;
-}
-
-static char *to_json(const struct st_profile *p)
-{
-	struct st_error err = {0};
-	char *out = NULL;
-	size_t len;
-
-	if (st_profile_to_json(p, &out, &len, &err) < 0)
-		fprintf(stderr, "to_json: %s\n", err.msg);
-	return out;
-}
-
-static const struct st_rule *rule_naming(const struct st_profile *p, const char *name,
-					 const char *action)
-{
-	for (size_t i = 0; i < p->n_rules; i++)
-		for (size_t j = 0; j < p->rules[i].n_names; j++)
-			if (!strcmp(p->rules[i].names[j], name) &&
-			    (!action || !strcmp(p->rules[i].action, action)))
-				return &p->rules[i];
-	return NULL;
-}
 
 static void add_native(struct st_sysset *s, const char *name)
 {
