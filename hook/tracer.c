@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/magic.h>
 
@@ -279,6 +280,47 @@ out:
 	return rc;
 }
 
+/* Loading parses the kernel's BTF (megabytes): done in a short-lived child,
+ * so that the tracer, which lives as long as the container, stays small. */
+static int load_in_child(struct st_tracer *t, struct st_error *err)
+{
+	struct st_error child_err = {0};
+	int p[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return st_error_set(err, errno, "pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return st_error_set(err, errno, "cannot fork the BPF loader");
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (load_and_pin(t, &child_err) < 0) {
+			/* one struct, below PIPE_BUF: arrives whole */
+			if (write(p[1], &child_err, sizeof(child_err)) < 0)
+				_exit(2);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	do
+		n = read(p[0], &child_err, sizeof(child_err));
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n == sizeof(child_err))
+		return st_error_set(err, child_err.errnum, "%s", child_err.msg);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return st_error_set(err, 0, "the BPF loader failed");
+	return 0;
+}
+
 /* Entries left by tracers that died (their slot lock is gone) would send a
  * namespace's syscalls to whoever claims the slot next: remove them. */
 static void collect_stale(struct st_tracer *t)
@@ -376,7 +418,7 @@ static int setup_locked(struct st_tracer *t, struct st_error *err)
 		}
 		close_pin_fds(t);
 		unpin_all(t->pin_dir);
-		if (load_and_pin(t, err) < 0)
+		if (load_in_child(t, err) < 0)
 			return -1;
 		if (open_pins(t) < 0)
 			return st_error_set(err, errno, "cannot open the pinned BPF objects in %s",
