@@ -100,7 +100,8 @@ int cmd_merge(int argc, char **argv)
 			goto fail;
 		}
 	}
-	if (st_output_apply(out, &oo, &err) < 0 || st_output_write(out, &oo, output, NULL, &err) < 0)
+	if (st_output_apply(out, &oo, &err) < 0 ||
+	    st_output_write(out, &oo, output, NULL, &err) < 0)
 		goto fail;
 	st_profile_free(out);
 	return 0;

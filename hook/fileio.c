@@ -143,17 +143,17 @@ static int refuse_pseudo_fs(int dfd, const char *verb, const char *path, const c
 		long magic;
 		const char *name;
 	} fs[] = {
-		{PROC_SUPER_MAGIC, "proc"},	 {SYSFS_MAGIC, "sysfs"},
-		{CGROUP_SUPER_MAGIC, "cgroup"}, {CGROUP2_SUPER_MAGIC, "cgroup2"},
-		{BPF_FS_MAGIC, "bpf"},		 {DEBUGFS_MAGIC, "debugfs"},
-		{TRACEFS_MAGIC, "tracefs"},	 {SECURITYFS_MAGIC, "securityfs"},
-		{DEVPTS_SUPER_MAGIC, "devpts"},
+	    {PROC_SUPER_MAGIC, "proc"},	    {SYSFS_MAGIC, "sysfs"},
+	    {CGROUP_SUPER_MAGIC, "cgroup"}, {CGROUP2_SUPER_MAGIC, "cgroup2"},
+	    {BPF_FS_MAGIC, "bpf"},	    {DEBUGFS_MAGIC, "debugfs"},
+	    {TRACEFS_MAGIC, "tracefs"},	    {SECURITYFS_MAGIC, "securityfs"},
+	    {DEVPTS_SUPER_MAGIC, "devpts"},
 	};
 	struct statfs sfs;
 
 	if (fstatfs(dfd, &sfs) < 0)
-		return st_error_set(err, errno, "cannot %s %s: cannot stat directory %s", verb, path,
-				    dir);
+		return st_error_set(err, errno, "cannot %s %s: cannot stat directory %s", verb,
+				    path, dir);
 	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
 		if (sfs.f_type == fs[i].magic)
 			return st_error_set(err, 0, "cannot %s %s: %s is on a %s filesystem", verb,
@@ -164,8 +164,8 @@ static int refuse_pseudo_fs(int dfd, const char *verb, const char *path, const c
 /* The directory holding path's final component. With an allow-list it is
  * resolved beneath the allowed directory the path names, by the kernel
  * (openat2 RESOLVE_BENEATH): no "..", symlink or race leads out of it. */
-static int open_parent(const struct st_allow *allow, const char *verb, const char *path,
-		       char *dir, size_t dirlen, const char **base, struct st_error *err)
+static int open_parent(const struct st_allow *allow, const char *verb, const char *path, char *dir,
+		       size_t dirlen, const char **base, struct st_error *err)
 {
 	int dfd = -1;
 
@@ -181,8 +181,8 @@ static int open_parent(const struct st_allow *allow, const char *verb, const cha
 			const char *d = allow->dirs[i];
 			size_t n = strlen(d);
 			struct open_how how = {
-				.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+			    .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+			    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 			};
 			const char *rel;
 			int root;
@@ -194,7 +194,8 @@ static int open_parent(const struct st_allow *allow, const char *verb, const cha
 			rel = dir[n] ? dir + n + 1 : ".";
 			root = open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
 			if (root < 0)
-				return st_error_set(err, errno, "cannot open allowed directory %s", d);
+				return st_error_set(err, errno, "cannot open allowed directory %s",
+						    d);
 			dfd = syscall(SYS_openat2, root, *rel ? rel : ".", &how, sizeof(how));
 			int e = errno;
 			close(root);
@@ -204,8 +205,9 @@ static int open_parent(const struct st_allow *allow, const char *verb, const cha
 						    "directory %s",
 						    verb, path, d);
 			if (dfd < 0)
-				return st_error_set(err, e, "cannot %s %s: cannot open directory %s",
-						    verb, path, dir);
+				return st_error_set(err, e,
+						    "cannot %s %s: cannot open directory %s", verb,
+						    path, dir);
 		}
 		if (dfd < 0) {
 			char list[512] = "";
@@ -214,8 +216,8 @@ static int open_parent(const struct st_allow *allow, const char *verb, const cha
 				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
 					 i ? ", " : "", allow->dirs[i]);
 			return st_error_set(err, 0,
-					    "cannot %s %s: outside the allowed directories (%s)", verb,
-					    path, list);
+					    "cannot %s %s: outside the allowed directories (%s)",
+					    verb, path, list);
 		}
 	}
 	if (refuse_pseudo_fs(dfd, verb, path, dir, err) < 0) {
@@ -261,8 +263,8 @@ int st_read_file(const char *path, size_t max, char **out, size_t *len, struct s
 }
 
 /* Open the directory of path and check what is at path now. */
-static int open_target_dir(const struct st_allow *allow, const char *path, char *dir,
-			   size_t dirlen, const char **base, struct st_error *err)
+static int open_target_dir(const struct st_allow *allow, const char *path, char *dir, size_t dirlen,
+			   const char **base, struct st_error *err)
 {
 	struct stat st;
 	int dfd = open_parent(allow, "write", path, dir, dirlen, base, err);
@@ -290,8 +292,7 @@ int st_check_output_path(const char *path, struct st_error *err)
 	return st_check_output_path_in(NULL, path, err);
 }
 
-int st_check_output_path_in(const struct st_allow *allow, const char *path,
-			    struct st_error *err)
+int st_check_output_path_in(const struct st_allow *allow, const char *path, struct st_error *err)
 {
 	char dir[PATH_MAX];
 	const char *base;

@@ -82,6 +82,28 @@ int st_json_parse(const char *text, size_t len, const char *what, yajl_val *out,
 	return 0;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int st_json_check_keys(yajl_val obj, const char *where, struct st_error *err)
+{
+	size_t n = obj->u.object.len;
+	cleanup_free const char **keys = NULL;
+
+	if (n < 2)
+		return 0;
+	if (!(keys = malloc(n * sizeof(*keys))))
+		return st_error_set(err, ENOMEM, "%s", where);
+	memcpy(keys, obj->u.object.keys, n * sizeof(*keys));
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(keys[i - 1], keys[i]))
+			return st_error_set(err, 0, "%s: duplicate key \"%.100s\"", where, keys[i]);
+	return 0;
+}
+
 yajl_val st_json_get(yajl_val obj, const char *key)
 {
 	if (!YAJL_IS_OBJECT(obj))

@@ -13,10 +13,14 @@
 /* Deeper nesting is refused: real profiles and OCI state need 5 levels. */
 #define ST_MAX_JSON_DEPTH 64
 
-/* Parse text (what names it in errors). Syntax errors give the byte offset,
- * never the content. */
+/* Parse text (what names it in errors); text[len] must be a NUL (yajl's tree
+ * parser reads to it). Syntax errors give the byte offset, never the content. */
 int st_json_parse(const char *text, size_t len, const char *what, yajl_val *out,
 		  struct st_error *err);
+
+/* Refuse an object with a key twice (which one would a reader use?):
+ * "<where>: duplicate key "k"". Sorts a copy of the keys: O(n log n). */
+int st_json_check_keys(yajl_val obj, const char *where, struct st_error *err);
 
 /* Value of key in object obj, or NULL when absent. */
 yajl_val st_json_get(yajl_val obj, const char *key);

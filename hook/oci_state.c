@@ -29,6 +29,8 @@ static int read_annotations(yajl_val v, struct st_oci_state *s, struct st_error 
 		return 0;
 	if (!YAJL_IS_OBJECT(v))
 		return st_error_set(err, 0, "OCI state: annotations: expected an object");
+	if (st_json_check_keys(v, "OCI state: annotations", err) < 0)
+		return -1;
 	n = v->u.object.len;
 	s->ann_keys = calloc(n + 1, sizeof(char *));
 	s->ann_values = calloc(n + 1, sizeof(char *));
@@ -56,6 +58,9 @@ static int read_state(yajl_val root, struct st_oci_state *s, struct st_error *er
 
 	if (!YAJL_IS_OBJECT(root))
 		return st_error_set(err, 0, "OCI state: expected a JSON object");
+	/* a second "id" or "annotations" would replace the first: refuse */
+	if (st_json_check_keys(root, "OCI state", err) < 0)
+		return -1;
 	for (size_t i = 0; i < root->u.object.len; i++) {
 		const char *k = root->u.object.keys[i];
 		yajl_val v = root->u.object.values[i];

@@ -59,12 +59,7 @@ static int check_object(yajl_val v, const char *where, struct st_error *err)
 {
 	if (!YAJL_IS_OBJECT(v))
 		return st_error_set(err, 0, "%s: expected an object", where);
-	for (size_t i = 0; i < v->u.object.len; i++)
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(v->u.object.keys[i], v->u.object.keys[j]))
-				return st_error_set(err, 0, "%s: duplicate key \"%s\"", where,
-						    v->u.object.keys[i]);
-	return 0;
+	return st_json_check_keys(v, where, err);
 }
 
 #define WHERE(buf, ...) (snprintf(buf, sizeof(buf), __VA_ARGS__), buf)
@@ -338,8 +333,8 @@ int st_profile_read_file(const char *path, struct st_profile **out, struct st_er
 	return st_profile_read_file_in(NULL, path, out, err);
 }
 
-int st_profile_read_file_in(const struct st_allow *allow, const char *path,
-			    struct st_profile **out, struct st_error *err)
+int st_profile_read_file_in(const struct st_allow *allow, const char *path, struct st_profile **out,
+			    struct st_error *err)
 {
 	cleanup_free char *text = NULL;
 	size_t len;
@@ -351,11 +346,22 @@ int st_profile_read_file_in(const struct st_allow *allow, const char *path,
 
 /* ---- writing ---- */
 
-static int gen_extras(yajl_gen g, const struct st_extras *e)
+/* Kept members: unknown ones, and known keys that came as null. A merge may
+ * since have given the model a value for such a key ("syscalls": null, then
+ * rules added): the model's value, written already, wins over the null. */
+static int gen_extras(yajl_gen g, const struct st_extras *e, const char *const *written,
+		      size_t n_written)
 {
-	for (size_t i = 0; i < e->n; i++)
+	for (size_t i = 0; i < e->n; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < n_written && !dup; j++)
+			dup = written[j] && !strcmp(written[j], e->v[i].key);
+		if (dup)
+			continue;
 		if (st_gen_str(g, e->v[i].key) < 0 || st_json_gen_value(g, e->v[i].val) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -372,7 +378,9 @@ static int gen_filter(yajl_gen g, const char *key, const struct st_filter *f)
 		return -1;
 	if (f->min_kernel && (st_gen_str(g, "minKernel") < 0 || st_gen_str(g, f->min_kernel) < 0))
 		return -1;
-	if (gen_extras(g, &f->extras) < 0)
+	const char *written[] = {f->has_arches ? "arches" : NULL, f->has_caps ? "caps" : NULL,
+				 f->min_kernel ? "minKernel" : NULL};
+	if (gen_extras(g, &f->extras, written, sizeof(written) / sizeof(*written)) < 0)
 		return -1;
 	return st_gen_map_close(g);
 }
@@ -398,8 +406,11 @@ static int gen_rule(yajl_gen g, const struct st_rule *r)
 			if (a->has_value_two &&
 			    (st_gen_str(g, "valueTwo") < 0 || st_gen_u64(g, a->value_two) < 0))
 				return -1;
+			const char *aw[] = {"index", "value", a->has_value_two ? "valueTwo" : NULL,
+					    "op"};
 			if (st_gen_str(g, "op") < 0 || st_gen_str(g, a->op) < 0 ||
-			    gen_extras(g, &a->extras) < 0 || st_gen_map_close(g) < 0)
+			    gen_extras(g, &a->extras, aw, sizeof(aw) / sizeof(*aw)) < 0 ||
+			    st_gen_map_close(g) < 0)
 				return -1;
 		}
 		if (st_gen_array_close(g) < 0)
@@ -410,7 +421,14 @@ static int gen_rule(yajl_gen g, const struct st_rule *r)
 	if (gen_filter(g, "includes", r->includes) < 0 ||
 	    gen_filter(g, "excludes", r->excludes) < 0)
 		return -1;
-	if (gen_extras(g, &r->extras) < 0)
+	const char *written[] = {"names",
+				 "action",
+				 r->has_errno_ret ? "errnoRet" : NULL,
+				 r->has_args ? "args" : NULL,
+				 r->comment ? "comment" : NULL,
+				 r->includes ? "includes" : NULL,
+				 r->excludes ? "excludes" : NULL};
+	if (gen_extras(g, &r->extras, written, sizeof(written) / sizeof(*written)) < 0)
 		return -1;
 	return st_gen_map_close(g);
 }
@@ -436,7 +454,10 @@ static int gen_profile(yajl_gen g, const struct st_profile *p)
 			if ((m->has_subs || m->n_subs) && (st_gen_str(g, "subArchitectures") < 0 ||
 							   st_gen_strv(g, m->subs, m->n_subs) < 0))
 				return -1;
-			if (gen_extras(g, &m->extras) < 0 || st_gen_map_close(g) < 0)
+			const char *mw[] = {"architecture",
+					    m->has_subs || m->n_subs ? "subArchitectures" : NULL};
+			if (gen_extras(g, &m->extras, mw, sizeof(mw) / sizeof(*mw)) < 0 ||
+			    st_gen_map_close(g) < 0)
 				return -1;
 		}
 		if (st_gen_array_close(g) < 0)
@@ -446,7 +467,11 @@ static int gen_profile(yajl_gen g, const struct st_profile *p)
 		    st_gen_strv(g, p->architectures, p->n_architectures) < 0)
 			return -1;
 	}
-	if (gen_extras(g, &p->extras) < 0)
+	const char *written[] = {"defaultAction", p->has_default_errno ? "defaultErrnoRet" : NULL,
+				 p->has_archmap ? "archMap" : NULL,
+				 !p->has_archmap && p->has_architectures ? "architectures" : NULL,
+				 p->has_syscalls || p->n_rules ? "syscalls" : NULL};
+	if (gen_extras(g, &p->extras, written, sizeof(written) / sizeof(*written)) < 0)
 		return -1;
 	if (p->has_syscalls || p->n_rules) {
 		if (st_gen_str(g, "syscalls") < 0 || st_gen_array_open(g) < 0)

@@ -387,14 +387,6 @@ static int collect(const struct st_profile *p, struct entries *e, struct st_erro
 	return 0;
 }
 
-static const struct st_entry *find(const struct entries *e, const char *name, const char *cond)
-{
-	for (size_t i = 0; i < e->n; i++)
-		if (!strcmp(e->v[i].name, name) && !strcmp(e->v[i].cond, cond))
-			return &e->v[i];
-	return NULL;
-}
-
 static bool same_action(const struct st_entry *a, const struct st_entry *b)
 {
 	return !strcmp(a->action, b->action) && a->has_errno == b->has_errno &&
@@ -505,43 +497,42 @@ int st_profile_diff(const struct st_profile *old_p, const struct st_profile *new
 		st_error_set(err, ENOMEM, "diff");
 		goto out;
 	}
-	/* Same syscall and conditions: unchanged, or another action. */
-	for (size_t i = 0; i < en.n; i++) {
-		const struct st_entry *o = find(&eo, en.v[i].name, en.v[i].cond);
+	/* Pairing in passes, so that a syscall listed twice under the same
+	 * conditions (with two actions) pairs each entry with its twin:
+	 * 1. identical: no change; 2. same conditions: another action;
+	 * 3. same action: other conditions, one change compared as whole
+	 * rules (never collapsed to the name). */
+	for (int pass = 1; pass <= 3; pass++) {
+		for (size_t i = 0; i < en.n; i++) {
+			const struct st_entry *n = &en.v[i];
 
-		if (!o)
-			continue;
-		paired_n[i] = true;
-		paired_o[o - eo.v] = true;
-		if (same_action(o, &en.v[i]))
-			continue;
-		bool na = st_action_allows(en.v[i].action), oa = st_action_allows(o->action);
-		struct st_diff_item it = {.kind = ST_CHANGE_ACTION,
-					  .old_e = *o,
-					  .new_e = en.v[i],
-					  .widens = na && !oa,
-					  .narrows = oa && !na};
-		if (add_item(d, &it, err) < 0)
-			goto out;
-	}
-	/* Same syscall and action, other conditions: one change, compared as
-	 * whole rules (never collapsed to the name). */
-	for (size_t i = 0; i < en.n; i++) {
-		if (paired_n[i])
-			continue;
-		for (size_t j = 0; j < eo.n; j++) {
-			if (paired_o[j] || strcmp(eo.v[j].name, en.v[i].name) ||
-			    !same_action(&eo.v[j], &en.v[i]))
+			if (paired_n[i])
 				continue;
-			paired_n[i] = paired_o[j] = true;
-			struct st_diff_item it = {.kind = ST_CHANGE_CONDITIONS,
-						  .old_e = eo.v[j],
-						  .new_e = en.v[i],
-						  .widens = true,
-						  .narrows = true};
-			if (add_item(d, &it, err) < 0)
-				goto out;
-			break;
+			for (size_t j = 0; j < eo.n; j++) {
+				const struct st_entry *o = &eo.v[j];
+				bool same_cond = !strcmp(o->cond, n->cond);
+
+				if (paired_o[j] || strcmp(o->name, n->name) ||
+				    (pass == 1 && !(same_cond && same_action(o, n))) ||
+				    (pass == 2 && !same_cond) ||
+				    (pass == 3 && (same_cond || !same_action(o, n))))
+					continue;
+				paired_n[i] = paired_o[j] = true;
+				if (pass == 1)
+					break;
+				bool na = st_action_allows(n->action),
+				     oa = st_action_allows(o->action);
+				struct st_diff_item it = {
+				    .kind = pass == 2 ? ST_CHANGE_ACTION : ST_CHANGE_CONDITIONS,
+				    .old_e = *o,
+				    .new_e = *n,
+				    .widens = pass == 2 ? na && !oa : true,
+				    .narrows = pass == 2 ? oa && !na : true,
+				};
+				if (add_item(d, &it, err) < 0)
+					goto out;
+				break;
+			}
 		}
 	}
 	for (size_t i = 0; i < en.n; i++) {

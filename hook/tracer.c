@@ -77,8 +77,8 @@ static uint64_t object_hash(void)
 static int bpf_error(struct st_error *err, int e, const char *what)
 {
 	if (e == EPERM || e == EACCES)
-		return st_error_set(err, e, "%s (BPF needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)",
-				    what);
+		return st_error_set(
+		    err, e, "%s (BPF needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)", what);
 	return st_error_set(err, e, "%s", what);
 }
 
@@ -174,7 +174,8 @@ static void remove_orphaned_builds(const struct st_tracer *t)
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 			if (!others_alive(fd)) {
 				unpin_all(dir);
-				st_info("removed the BPF pins of another build, left without tracers: %s",
+				st_info("removed the BPF pins of another build, left without "
+					"tracers: %s",
 					dir);
 			}
 			flock(fd, LOCK_UN);

@@ -1,0 +1,40 @@
+/* The OCI state a runtime writes on the hook's stdin. */
+#include "fuzz.h"
+#include "oci_state.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_quiet_log();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = fuzz_text(data, size);
+	struct st_error err = {0};
+	struct st_oci_state s;
+
+	if (st_oci_state_parse(text, size, &s, &err) < 0) {
+		fuzz_check_error(&err);
+		/* a refusal leaves nothing behind */
+		FUZZ_CHECK(!s.oci_version && !s.id && !s.status && !s.bundle);
+		FUZZ_CHECK(!s.ann_keys && !s.ann_values && !s.n_ann);
+		free(text);
+		return 0;
+	}
+	FUZZ_CHECK(s.pid > 0);
+	FUZZ_CHECK(!s.n_ann || (s.ann_keys && s.ann_values));
+	for (size_t i = 0; i < s.n_ann; i++) {
+		FUZZ_CHECK(s.ann_keys[i] && s.ann_values[i]);
+		FUZZ_CHECK(st_oci_annotation(&s, s.ann_keys[i]));
+	}
+	st_oci_state_free(&s);
+	FUZZ_CHECK(!s.id && !s.ann_keys && !s.n_ann);
+	free(text);
+	return 0;
+}
