@@ -65,9 +65,16 @@ static __always_inline struct st_target *lookup(__u32 kind, __u32 inum)
 	return bpf_map_lookup_elem(&st_targets, &key);
 }
 
+static __always_inline struct st_target *lookup_pidns(struct pid *pid, unsigned int i)
+{
+	return lookup(ST_KEY_PIDNS, pid->numbers[i].ns->ns.inum);
+}
+
 /* The target whose PID namespace holds the task at some level >= 1, or whose
  * mount namespace the task is in. Level 0 is the host's namespace, never a
- * target, so host tasks cost two loads here. */
+ * target, so host tasks cost two loads here. The first levels are read with
+ * plain loads (a constant index); deeper nesting is rare and read with
+ * helpers. */
 static __always_inline struct st_target *find_target(struct task_struct *task)
 {
 	struct pid *pid = task->thread_pid;
@@ -76,7 +83,11 @@ static __always_inline struct st_target *find_target(struct task_struct *task)
 	struct st_config *cfg;
 	__u32 zero = 0;
 
-	for (unsigned int i = 1; i <= level && i < ST_MAX_PIDNS_LEVEL; i++) {
+	if (level >= 1 && (t = lookup_pidns(pid, 1)))
+		return t;
+	if (level >= 2 && (t = lookup_pidns(pid, 2)))
+		return t;
+	for (unsigned int i = 3; i <= level && i < ST_MAX_PIDNS_LEVEL; i++) {
 		struct pid_namespace *ns;
 
 		if (bpf_core_read(&ns, sizeof(ns), &pid->numbers[i].ns))
@@ -221,7 +232,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 
 	if (!t)
 		return 0;
-	tgid = bpf_get_current_pid_tgid() >> 32;
+	tgid = task->tgid;
 	if (tgid == t->exclude_tgid)
 		return 0;
 #if defined(__TARGET_ARCH_x86)
@@ -264,6 +275,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	e->nr = nr;
 	e->tgid = tgid;
 	e->flags = flags;
+	e->inum = t->inum;
+	e->pad = 0;
 #ifdef ST_TEST_TINY_RING
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP); /* drained only at the end */
 #else

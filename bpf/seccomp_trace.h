@@ -12,11 +12,12 @@
 /* Syscall numbers recorded per arch; larger ids are counted as out of range. */
 #define ST_MAX_SYSCALLS 1024
 #define ST_BITMAP_WORDS (ST_MAX_SYSCALLS / 64)
-/* Per-target ring buffer: first sightings only, so a few thousand events at most. */
+/* Per-slot ring buffer: first sightings only, at most 3 x 1024 events of
+ * 32 bytes with their header. */
 #ifdef ST_TEST_TINY_RING
 #define ST_RING_BYTES 4096 /* test-only build: a ring that fills up */
 #else
-#define ST_RING_BYTES (256 * 1024)
+#define ST_RING_BYTES (128 * 1024)
 #endif
 /* Kernel's MAX_PID_NS_LEVEL. */
 #define ST_MAX_PIDNS_LEVEL 32
@@ -87,15 +88,15 @@ struct st_target {
 	__u32 gate_tgid;    /* host tgid whose syscall opens the gate; 0: any */
 	__u32 gate_state;   /* enum st_gate_state, written by the program */
 	__u32 flags;	    /* ST_TARGET_* */
-	__u64 lost;				 /* ring buffer reservations that failed */
-	__u64 out_of_range;			 /* syscall ids >= ST_MAX_SYSCALLS */
+	__u64 lost;	    /* ring buffer reservations that failed */
+	__u64 out_of_range; /* syscall ids >= ST_MAX_SYSCALLS */
 	__u64 all[ST_NR_ABI][ST_BITMAP_WORDS];	 /* since the target was registered */
 	__u64 gated[ST_NR_ABI][ST_BITMAP_WORDS]; /* since the gate opened */
 	/* argument values seen while gated, per enum st_argk */
-	__u32 arg_n[ST_NR_ARGK];	       /* slots claimed */
-	__u32 arg_overflow;		       /* bit per kind: more values than slots */
-	__u32 pad;
-	__u64 arg_present[ST_NR_ARGK];	       /* bit per slot written */
+	__u32 arg_n[ST_NR_ARGK];       /* slots claimed */
+	__u32 arg_overflow;	       /* bit per kind: more values than slots */
+	__u32 inum;		       /* the key's, stamped on each event */
+	__u64 arg_present[ST_NR_ARGK]; /* bit per slot written */
 	__u64 arg_vals[ST_NR_ARGK][ST_MAX_ARG_VALUES];
 };
 
@@ -108,6 +109,8 @@ struct st_event {
 	__u32 nr;
 	__u32 tgid;  /* host tgid of the caller, for the log */
 	__u32 flags; /* ST_EV_* */
+	__u32 inum;  /* the target's: a slot's ring outlives its tracers */
+	__u32 pad;
 };
 
 /* Syscall numbers the program needs per ABI, resolved by libseccomp in user

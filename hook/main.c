@@ -3,6 +3,25 @@
 #include <string.h>
 
 #include "commands.h"
+#include "error.h"
+#include "tracer.h"
+
+static int cmd_unload(int argc, char **argv)
+{
+	struct st_error err = {0};
+
+	if (argc > 1) {
+		printf("Usage: seccomp-trace unload\n\n"
+		       "Remove the BPF program and maps that stay loaded (detached, costing no\n"
+		       "time) between traces; refused while a trace runs.\n");
+		return strcmp(argv[1], "--help") ? 2 : 0;
+	}
+	if (st_tracer_unload(&err) < 0) {
+		st_error_print(&err);
+		return 1;
+	}
+	return 0;
+}
 
 static const struct {
 	const char *name;
@@ -14,6 +33,7 @@ static const struct {
     {"diff", cmd_diff, "what one profile allows that another does not"},
     {"merge", cmd_merge, "the union of several profiles, without widening"},
     {"check", cmd_check, "would a runtime load this profile?"},
+    {"unload", cmd_unload, "remove the BPF program kept loaded between traces"},
 };
 
 static void usage(FILE *f)

@@ -29,7 +29,7 @@
 struct st_tracer {
 	int lock_fd; /* flock: set-up mutex; OFD byte lock at `slot`: slot owner */
 	uint32_t slot;
-	int targets_fd, rings_fd, config_fd;
+	int prog_fd, targets_fd, rings_fd, config_fd;
 	int ring_fd;
 	struct ring_buffer *rb;
 	bool armed;
@@ -39,7 +39,10 @@ struct st_tracer {
 	char lock_path[PATH_MAX];
 };
 
-static const char *const pin_names[] = {"link", "targets", "rings", "config"};
+/* "link" exists while tracers run (the program is attached); the program
+ * and maps stay pinned, detached, in between, so that the next container
+ * neither loads nor verifies again. */
+static const char *const pin_names[] = {"link", "prog", "targets", "rings", "config"};
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -188,19 +191,35 @@ static void remove_orphaned_builds(const struct st_tracer *t)
 static int open_pins(struct st_tracer *t)
 {
 	char path[PATH_MAX];
-	int *fds[] = {NULL, &t->targets_fd, &t->rings_fd, &t->config_fd};
-	cleanup_close int link_fd = -1;
+	int *fds[] = {NULL, &t->prog_fd, &t->targets_fd, &t->rings_fd, &t->config_fd};
 
-	snprintf(path, sizeof(path), "%s/link", t->pin_dir);
-	link_fd = bpf_obj_get(path);
-	if (link_fd < 0)
-		return -1;
 	for (size_t i = 1; i < sizeof(pin_names) / sizeof(pin_names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", t->pin_dir, pin_names[i]);
 		*fds[i] = bpf_obj_get(path);
 		if (*fds[i] < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* Attach the pinned program unless a tracer did already; the link's pin is
+ * what keeps it attached. */
+static int ensure_attached(struct st_tracer *t, struct st_error *err)
+{
+	char path[PATH_MAX];
+	cleanup_close int link = -1;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/link", t->pin_dir);
+	if (stat(path, &st) == 0)
+		return 0;
+	link = bpf_raw_tracepoint_open(NULL, t->prog_fd);
+	if (link < 0)
+		return bpf_error(err, errno,
+				 "cannot attach the BPF program to raw_syscalls:sys_enter");
+	if (bpf_obj_pin(link, path) < 0)
+		return st_error_set(err, errno, "cannot pin %s", path);
+	st_debug("BPF program attached");
 	return 0;
 }
 
@@ -251,10 +270,6 @@ static int load_and_pin(struct st_tracer *t, struct st_error *err)
 				     "cannot load the BPF program (-v shows the verifier's log)");
 		goto out;
 	}
-	if (seccomp_trace_bpf__attach(skel)) {
-		bpf_error(err, errno, "cannot attach the BPF program to raw_syscalls:sys_enter");
-		goto out;
-	}
 	if (mkdir_p(t->pin_dir, 0700, err) < 0)
 		goto out;
 	struct {
@@ -264,9 +279,9 @@ static int load_and_pin(struct st_tracer *t, struct st_error *err)
 	    {"targets", bpf_map__fd(skel->maps.st_targets)},
 	    {"rings", bpf_map__fd(skel->maps.st_rings)},
 	    {"config", bpf_map__fd(skel->maps.st_config)},
-	    {"link", bpf_link__fd(skel->links.sys_enter)},
+	    {"prog", bpf_program__fd(skel->progs.sys_enter)},
 	};
-	/* The link goes last: its presence means the set is complete. */
+	/* The program goes last: its presence means the set is complete. */
 	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", t->pin_dir, pins[i].name);
 		if (bpf_obj_pin(pins[i].fd, path) < 0) {
@@ -351,7 +366,6 @@ static void collect_stale(struct st_tracer *t)
 					bpf_map_update_elem(t->config_fd, &zero, &cfg, BPF_ANY);
 				}
 			}
-			bpf_map_delete_elem(t->rings_fd, &val.slot);
 		}
 		bpf_map_delete_elem(t->targets_fd, &stale[i]);
 		st_info("removed the target of a tracer that died (slot %u)", val.slot);
@@ -363,7 +377,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct st_tracer *t = ctx;
 	const struct st_event *e = data;
 
-	if (size < sizeof(*e))
+	/* The slot's ring may still hold events of its previous tracer. */
+	if (size < sizeof(*e) || !t->armed || e->inum != t->key.inum)
 		return 0;
 	if (e->flags & ST_EV_ALL)
 		st_sysset_add(&t->res.all, e->abi, e->nr);
@@ -384,7 +399,7 @@ static void teardown_locked(struct st_tracer *t);
 static void tracer_free(struct st_tracer *t)
 {
 	ring_buffer__free(t->rb);
-	int fds[] = {t->ring_fd, t->targets_fd, t->rings_fd, t->config_fd, t->lock_fd};
+	int fds[] = {t->ring_fd, t->prog_fd, t->targets_fd, t->rings_fd, t->config_fd, t->lock_fd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -393,7 +408,7 @@ static void tracer_free(struct st_tracer *t)
 
 static void close_pin_fds(struct st_tracer *t)
 {
-	int *fds[] = {&t->targets_fd, &t->rings_fd, &t->config_fd};
+	int *fds[] = {&t->prog_fd, &t->targets_fd, &t->rings_fd, &t->config_fd};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -403,6 +418,27 @@ static void close_pin_fds(struct st_tracer *t)
 }
 
 /* Under the set-up lock: program and maps present, slot ours, ring in place. */
+/* The slot's ring buffer: the one a previous tracer of the slot installed,
+ * or a new one. Installing costs an RCU grace period (8-16 ms here) in the
+ * kernel's map-in-map update, so a slot's ring is installed once and kept. */
+static int slot_ring(struct st_tracer *t, struct st_error *err)
+{
+	uint32_t id;
+
+	if (bpf_map_lookup_elem(t->rings_fd, &t->slot, &id) == 0) {
+		t->ring_fd = bpf_map_get_fd_by_id(id);
+		if (t->ring_fd >= 0)
+			return 0;
+	}
+	t->ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "st_ring", 0, 0, ST_RING_BYTES, NULL);
+	if (t->ring_fd < 0)
+		return bpf_error(err, errno, "cannot create a BPF ring buffer");
+	if (bpf_map_update_elem(t->rings_fd, &t->slot, &t->ring_fd, BPF_ANY) < 0)
+		return st_error_set(err, errno, "cannot install the ring buffer in slot %u",
+				    t->slot);
+	return 0;
+}
+
 static int setup_locked(struct st_tracer *t, struct st_error *err)
 {
 	if (claim_slot(t, err) < 0)
@@ -428,16 +464,15 @@ static int setup_locked(struct st_tracer *t, struct st_error *err)
 	}
 	collect_stale(t);
 	remove_orphaned_builds(t);
-
-	t->ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "st_ring", 0, 0, ST_RING_BYTES, NULL);
-	if (t->ring_fd < 0)
-		return bpf_error(err, errno, "cannot create a BPF ring buffer");
-	if (bpf_map_update_elem(t->rings_fd, &t->slot, &t->ring_fd, BPF_ANY) < 0)
-		return st_error_set(err, errno, "cannot install the ring buffer in slot %u",
-				    t->slot);
+	if (ensure_attached(t, err) < 0)
+		return -1;
+	if (slot_ring(t, err) < 0)
+		return -1;
 	t->rb = ring_buffer__new(t->ring_fd, on_event, t, NULL);
 	if (!t->rb)
 		return st_error_set(err, errno, "cannot map the BPF ring buffer");
+	/* Whatever a previous tracer of this slot left is not ours. */
+	ring_buffer__consume(t->rb);
 	return 0;
 }
 
@@ -449,7 +484,7 @@ int st_tracer_open(const struct st_tracer_opts *opts, struct st_tracer **out, st
 
 	if (!t)
 		return st_error_set(err, ENOMEM, "cannot start tracer");
-	t->lock_fd = t->targets_fd = t->rings_fd = t->config_fd = t->ring_fd = -1;
+	t->lock_fd = t->prog_fd = t->targets_fd = t->rings_fd = t->config_fd = t->ring_fd = -1;
 	libbpf_set_print(opts && opts->libbpf_debug ? libbpf_print : libbpf_quiet);
 	snprintf(t->pin_dir, sizeof(t->pin_dir), "%s/%016llx", ST_PIN_ROOT,
 		 (unsigned long long)hash);
@@ -505,6 +540,7 @@ int st_tracer_arm(struct st_tracer *t, const struct st_target_spec *spec, struct
 	    .gate_tgid = spec->gate_tgid,
 	    .gate_state = spec->gate == ST_GATE_NONE ? ST_GATE_OPEN : ST_GATE_WAITING,
 	    .flags = spec->flags,
+	    .inum = spec->inum,
 	};
 	const char *what = spec->kind == ST_KEY_PIDNS ? "PID namespace" : "mount namespace";
 	int rc = -1;
@@ -670,12 +706,14 @@ static void teardown_locked(struct st_tracer *t)
 			update_mntns_count(t, -1);
 		t->armed = false;
 	}
-	if (t->rings_fd >= 0)
-		bpf_map_delete_elem(t->rings_fd, &t->slot);
 	ofd_lock(t->lock_fd, F_UNLCK, t->slot, false);
 	if (!others_alive(t->lock_fd)) {
-		/* Last one out: without pins the link goes with our fds. */
-		unpin_all(t->pin_dir);
+		char path[PATH_MAX];
+
+		/* Last one out: without its pin the link goes, and the program
+		 * stops running on every syscall; it stays loaded for the next. */
+		snprintf(path, sizeof(path), "%s/link", t->pin_dir);
+		unlink(path);
 		st_debug("last tracer out: BPF program detached");
 	}
 }
@@ -701,4 +739,26 @@ int st_ns_inum(int pid, const char *ns, uint32_t *inum, struct st_error *err)
 		return st_error_set(err, errno, "cannot read %s", path);
 	*inum = st.st_ino;
 	return 0;
+}
+
+int st_tracer_unload(struct st_error *err)
+{
+	struct st_tracer t = {.lock_fd = -1};
+	uint64_t hash = object_hash();
+	int rc = 0;
+
+	snprintf(t.pin_dir, sizeof(t.pin_dir), "%s/%016llx", ST_PIN_ROOT, (unsigned long long)hash);
+	snprintf(t.lock_path, sizeof(t.lock_path), "%s/%016llx.lock", ST_RUN_DIR,
+		 (unsigned long long)hash);
+	t.lock_fd = open(t.lock_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (t.lock_fd >= 0 && flock(t.lock_fd, LOCK_EX) < 0)
+		rc = st_error_set(err, errno, "cannot lock %s", t.lock_path);
+	else if (t.lock_fd >= 0 && others_alive(t.lock_fd))
+		rc = st_error_set(err, EBUSY, "cannot unload: traces are running");
+	else
+		unpin_all(t.pin_dir);
+	remove_orphaned_builds(&t);
+	if (t.lock_fd >= 0)
+		close(t.lock_fd);
+	return rc;
 }

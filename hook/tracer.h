@@ -3,8 +3,10 @@
  * The first tracer on the host loads the program, attaches it and pins it with
  * its maps in bpffs; later tracers reuse the pins. Each tracer owns a slot
  * (an OFD lock on one byte of the lock file, released by the kernel even if the
- * tracer is killed), a ring buffer in `rings[slot]`, and the target entries it
- * adds. The last tracer out removes the pins, which detaches the program. */
+ * tracer is killed), the slot's ring buffer in `rings[slot]` (kept for the
+ * slot's next tracer), and the target entries it adds. The last tracer out
+ * removes the link's pin, which detaches the program; the program and maps
+ * stay loaded for the next trace (`seccomp-trace unload` removes them). */
 #ifndef ST_TRACER_H
 #define ST_TRACER_H
 
@@ -61,6 +63,10 @@ int st_tracer_wait(struct st_tracer *t, int pidfd, int sigfd,
 int st_tracer_finish(struct st_tracer *t, struct st_trace_result *out, struct st_error *err);
 /* Unregister, release the slot; the last tracer out removes the pins. */
 void st_tracer_close(struct st_tracer *t);
+
+/* Remove the pinned program and maps (kept, detached, between traces) when
+ * no trace runs; pins of other builds left without tracers go too. */
+int st_tracer_unload(struct st_error *err);
 
 /* Inode of /proc/<pid>/ns/<ns>. */
 int st_ns_inum(int pid, const char *ns, uint32_t *inum, struct st_error *err);
