@@ -59,17 +59,24 @@ struct hook_job {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: seccomp-trace hook [--log FILE] [--scope after-seccomp|all] [-v]\n"
+	fprintf(f, "Usage: seccomp-trace hook [--log FILE] [--scope after-seccomp|all] [--args]\n"
+		   "                          [--allow-dir DIR]... [output options] [-v]\n"
 		   "\n"
 		   "OCI hook (prestart or createRuntime): reads the container state on stdin.\n"
 		   "The annotation " ST_ANNOTATION "=of:/abs/out.json[;if:/abs/base.json]\n"
 		   "asks for a trace; the profile is written when the container's init exits.\n"
+		   "Options go in the hooks.d entry's \"args\".\n"
 		   "\n"
-		   "  --log FILE     also log to FILE after detaching (syslog always)\n"
+		   "  --log FILE     also log to FILE (syslog always)\n"
 		   "  --scope S      after-seccomp (default): only what the container does once\n"
 		   "                 its runtime loaded the seccomp filter; all: everything from\n"
 		   "                 the hook on, runtime set-up included\n"
-		   "  -v, --verbose  debug logging\n");
+		   "  --args         record the arguments that matter (socket, clone, ...) and\n"
+		   "                 allow only the values seen\n"
+		   "  --allow-dir D  read if: and write of: only beneath D (repeatable); the\n"
+		   "                 kernel resolves the path inside D: no .., symlink or race\n"
+		   "                 leads out\n"
+		   "  -v, --verbose  debug logging\n" ST_OUTPUT_HELP);
 }
 
 static void set_tag(const struct st_oci_state *state)

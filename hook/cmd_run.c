@@ -110,19 +110,21 @@ struct run_opts {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: seccomp-trace run [-o FILE] [--base FILE] [-v] -- CMD [ARG...]\n"
-		   "\n"
-		   "Run CMD in a new PID namespace, record every syscall it and its descendants\n"
-		   "make, and write a seccomp allow-list profile when it exits (to stdout\n"
-		   "without -o). Exits with CMD's status, or 125 if tracing failed.\n"
-		   "\n"
-		   "  -o, --output FILE  write the profile to FILE (atomically)\n"
-		   "  -b, --base FILE    start from this profile and add what was seen\n"
-		   "  --args             record the arguments that matter of socket, clone,\n"
-		   "                     personality, prctl, fcntl, set/getsockopt and ioctl,\n"
-		   "                     and allow only the values seen (see seccomp-trace(1))\n"
-		   "  -v, --verbose      log each first-seen syscall and libbpf messages\n"
-		   "  -h, --help         show this help\n" ST_OUTPUT_HELP);
+	fprintf(f,
+		"Usage: seccomp-trace run [-o FILE] [--base FILE] [--args] [output options] [-v]\n"
+		"                         -- CMD [ARG...]\n"
+		"\n"
+		"Run CMD in a new PID namespace, record every syscall it and its descendants\n"
+		"make, and write a seccomp allow-list profile when it exits (to stdout\n"
+		"without -o). Exits with CMD's status, or 125 if tracing failed.\n"
+		"\n"
+		"  -o, --output FILE  write the profile to FILE (atomically)\n"
+		"  -b, --base FILE    start from this profile and add what was seen\n"
+		"  --args             record the arguments that matter of socket, clone,\n"
+		"                     personality, prctl, fcntl, set/getsockopt and ioctl,\n"
+		"                     and allow only the values seen (see seccomp-trace(1))\n"
+		"  -v, --verbose      log each first-seen syscall and libbpf messages\n"
+		"  -h, --help         show this help\n" ST_OUTPUT_HELP);
 }
 
 /* Signals sent to seccomp-trace with kill(2) go to CMD through the init;
