@@ -12,8 +12,10 @@
 /* Syscall numbers recorded per arch; larger ids are counted as out of range. */
 #define ST_MAX_SYSCALLS 1024
 #define ST_BITMAP_WORDS (ST_MAX_SYSCALLS / 64)
-/* Per-slot ring buffer: first sightings only, at most 3 x 1024 events of
- * 32 bytes with their header. */
+/* Per-slot ring buffer: first sightings only (each syscall at most once
+ * before and once after the gate), 32 bytes each with the header: a real
+ * workload's few hundred fit many times over, and the tracer drains as they
+ * come. */
 #ifdef ST_TEST_TINY_RING
 #define ST_RING_BYTES 4096 /* test-only build: a ring that fills up */
 #else
