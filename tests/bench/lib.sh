@@ -16,6 +16,8 @@ BENCH_CPU=${BENCH_CPU:-1} # the CPU the syscall loops are pinned to
 bench_build() {
 	local b=$BENCH_BUILD/bench
 	scripts/setup
+	# hook_breakdown.sh watches bpf() calls with perf trace
+	command -v perf >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
 	cmake -S . -B "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build "$BENCH_BUILD" -j"$(nproc)" --target seccomp-trace stprobe >/dev/null
 	mkdir -p "$b"
