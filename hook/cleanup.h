@@ -19,12 +19,6 @@ static inline void st_closep(int *fd)
 		close(*fd);
 }
 
-static inline void st_fclosep(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-
 static inline void st_yajl_treep(yajl_val *v)
 {
 	if (*v)
@@ -39,7 +33,6 @@ static inline void st_yajl_genp(yajl_gen *g)
 
 #define cleanup_free	  __attribute__((cleanup(st_freep)))
 #define cleanup_close	  __attribute__((cleanup(st_closep)))
-#define cleanup_fclose	  __attribute__((cleanup(st_fclosep)))
 #define cleanup_yajl_tree __attribute__((cleanup(st_yajl_treep)))
 #define cleanup_yajl_gen  __attribute__((cleanup(st_yajl_genp)))
 
@@ -48,12 +41,6 @@ static inline void st_yajl_genp(yajl_gen *g)
 	({                                                                                         \
 		__typeof__(p) _tmp = (p);                                                          \
 		(p) = NULL;                                                                        \
-		_tmp;                                                                              \
-	})
-#define st_steal_fd(fd)                                                                            \
-	({                                                                                         \
-		int _tmp = (fd);                                                                   \
-		(fd) = -1;                                                                         \
 		_tmp;                                                                              \
 	})
 

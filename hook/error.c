@@ -43,9 +43,3 @@ void st_error_print(const struct st_error *err)
 
 	fprintf(stderr, "seccomp-trace: %s\n", st_error_text(err, buf, sizeof(buf)));
 }
-
-void st_error_clear(struct st_error *err)
-{
-	err->errnum = 0;
-	err->msg[0] = '\0';
-}

@@ -20,6 +20,5 @@ int st_error_wrap(struct st_error *err, const char *fmt, ...) __attribute__((for
 const char *st_error_text(const struct st_error *err, char *buf, size_t len);
 /* Print "seccomp-trace: <text>" on stderr. */
 void st_error_print(const struct st_error *err);
-void st_error_clear(struct st_error *err);
 
 #endif

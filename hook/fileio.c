@@ -287,11 +287,6 @@ static int open_target_dir(const struct st_allow *allow, const char *path, char 
 	return -1;
 }
 
-int st_check_output_path(const char *path, struct st_error *err)
-{
-	return st_check_output_path_in(NULL, path, err);
-}
-
 int st_check_output_path_in(const struct st_allow *allow, const char *path, struct st_error *err)
 {
 	char dir[PATH_MAX];

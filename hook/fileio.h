@@ -44,7 +44,6 @@ int st_write_file_atomic_in(const struct st_allow *allow, const char *path, cons
 /* Check early (before a long trace) that path could be written by
  * st_write_file_atomic: its directory exists and it is not a symlink or a
  * non-regular file. */
-int st_check_output_path(const char *path, struct st_error *err);
 int st_check_output_path_in(const struct st_allow *allow, const char *path, struct st_error *err);
 
 #endif

@@ -104,16 +104,6 @@ int st_json_check_keys(yajl_val obj, const char *where, struct st_error *err)
 	return 0;
 }
 
-yajl_val st_json_get(yajl_val obj, const char *key)
-{
-	if (!YAJL_IS_OBJECT(obj))
-		return NULL;
-	for (size_t i = 0; i < obj->u.object.len; i++)
-		if (!strcmp(obj->u.object.keys[i], key))
-			return obj->u.object.values[i];
-	return NULL;
-}
-
 int st_json_string(yajl_val v, const char *where, const char **out, struct st_error *err)
 {
 	if (!YAJL_IS_STRING(v))
@@ -244,14 +234,6 @@ int st_gen_u64(yajl_gen g, uint64_t v)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%" PRIu64, v);
-
-	return CHECK(yajl_gen_number(g, buf, n));
-}
-
-int st_gen_i64(yajl_gen g, int64_t v)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%" PRId64, v);
 
 	return CHECK(yajl_gen_number(g, buf, n));
 }

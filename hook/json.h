@@ -22,9 +22,6 @@ int st_json_parse(const char *text, size_t len, const char *what, yajl_val *out,
  * "<where>: duplicate key "k"". Sorts a copy of the keys: O(n log n). */
 int st_json_check_keys(yajl_val obj, const char *where, struct st_error *err);
 
-/* Value of key in object obj, or NULL when absent. */
-yajl_val st_json_get(yajl_val obj, const char *key);
-
 /* Typed views; `where` names the item in errors ("syscalls[3].action"). */
 int st_json_string(yajl_val v, const char *where, const char **out, struct st_error *err);
 int st_json_u64(yajl_val v, const char *where, uint64_t *out, struct st_error *err);
@@ -40,7 +37,6 @@ int st_json_gen_value(yajl_gen g, yajl_val v);
 /* yajl_gen wrappers returning 0 or -1, so that every call is checked. */
 int st_gen_str(yajl_gen g, const char *s);
 int st_gen_u64(yajl_gen g, uint64_t v);
-int st_gen_i64(yajl_gen g, int64_t v);
 int st_gen_bool(yajl_gen g, bool v);
 int st_gen_map_open(yajl_gen g);
 int st_gen_map_close(yajl_gen g);

@@ -186,6 +186,5 @@ struct st_allow;
 int st_profile_read_file_in(const struct st_allow *allow, const char *path, struct st_profile **out,
 			    struct st_error *err);
 int st_profile_to_json(const struct st_profile *p, char **out, size_t *len, struct st_error *err);
-int st_profile_write_file(const struct st_profile *p, const char *path, struct st_error *err);
 
 #endif

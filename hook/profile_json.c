@@ -511,13 +511,3 @@ int st_profile_to_json(const struct st_profile *p, char **out, size_t *len, stru
 	*len = n + 1;
 	return 0;
 }
-
-int st_profile_write_file(const struct st_profile *p, const char *path, struct st_error *err)
-{
-	cleanup_free char *json = NULL;
-	size_t len;
-
-	if (st_profile_to_json(p, &json, &len, err) < 0)
-		return -1;
-	return st_write_file_atomic(path, json, len, 0644, err);
-}
