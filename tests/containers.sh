@@ -149,3 +149,162 @@ ct_hooks_dir() {
 		'.hook.path = $bin | .hook.args += $extra' \
 		"$(dirname "$ST_BIN")/hooks.d/seccomp-trace.json" >"$dir/seccomp-trace.json"
 }
+
+# ---- Docker and the containerd it runs: private daemons ----
+# A test starts its own dockerd (ct_dockerd_start), shares it between its
+# cases and has it stopped by pid when it ends (needs tests/lib.sh). Nothing
+# of it is at a default path, so that several run at once: data under $T,
+# state and sockets under a short /run/st-d.XXXXXX (a unix socket path holds
+# at most 107 bytes; containerd's are deepest), its own daemon.json, trust
+# key, cgroup parent and containerd namespace for ctr. Left on the host:
+# only the empty directories every containerd/dockerd makes
+# (/run/containerd/{fifo,runc,s}, /run/docker/plugins).
+CT_DOCKER_BIN=/usr/bin/docker # /usr/local/bin/docker, first on PATH, is another client
+CT_DOCKER_IMAGE='seccomp-trace-busybox:test'
+CT_CTR_IMAGE=docker.io/library/$CT_DOCKER_IMAGE
+CT_DOCKERD_PID=
+
+# ct_dockerd_start [--runtime NAME=PATH]... [--env VAR=VALUE]...
+# Starts dockerd (the runtimes registered in its daemon.json, the variables
+# in its environment and so its runtimes'), returns once it answers. Sets
+# CT_DOCKERD_DIR (daemon.json, dockerd.log, data), CT_DOCKERD_EXEC (exec
+# root), CT_DOCKER_HOST, CT_CONTAINERD_SOCK, CT_CTR_NS, CT_DOCKERD_PID.
+# Not in a subshell: dockerd gets SIGTERM when the shell that started it dies.
+ct_dockerd_start() {
+	local runtimes='{}' envs=() i
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--runtime)
+			runtimes=$(jq -c --arg n "${2%%=*}" --arg p "${2#*=}" '.[$n] = {path: $p}' <<<"$runtimes")
+			shift 2 ;;
+		--env) envs+=("$2"); shift 2 ;;
+		*) echo "ct_dockerd_start: unknown option $1" >&2; return 2 ;;
+		esac
+	done
+	[ -z "$CT_DOCKERD_PID" ] || { echo "ct_dockerd_start: dockerd already started" >&2; return 2; }
+	CT_DOCKERD_DIR=${T:?ct_dockerd_start needs tests/lib.sh}/dockerd
+	CT_DOCKERD_EXEC=$(mktemp -d /run/st-d.XXXXXX)
+	CT_DOCKER_HOST=unix://$CT_DOCKERD_EXEC/docker.sock
+	CT_CONTAINERD_SOCK=$CT_DOCKERD_EXEC/containerd/containerd.sock
+	CT_CTR_NS=st-${CT_DOCKERD_EXEC##*.}
+	CT_DOCKERD_CGROUP=st-d-${CT_DOCKERD_EXEC##*.}
+	CT_DOCKER_IMPORTED=
+	mkdir -p "$CT_DOCKERD_DIR/data" "$CT_DOCKERD_DIR/client"
+	# the trust key's default place is /etc/docker/key.json
+	jq -n --argjson rt "$runtimes" --arg key "$CT_DOCKERD_DIR/key.json" \
+		'{runtimes: $rt, "deprecated-key-path": $key}' >"$CT_DOCKERD_DIR/daemon.json"
+	st_at_exit ct_dockerd_stop
+	# No network set-up on the host: no bridge, iptables, forwarding or proxy.
+	env "${envs[@]}" setpriv --pdeathsig TERM dockerd \
+		--data-root "$CT_DOCKERD_DIR/data" --exec-root "$CT_DOCKERD_EXEC" \
+		-H "$CT_DOCKER_HOST" --pidfile "$CT_DOCKERD_EXEC/docker.pid" \
+		--config-file "$CT_DOCKERD_DIR/daemon.json" --cgroup-parent "/$CT_DOCKERD_CGROUP" \
+		--storage-driver overlay2 --bridge none --iptables=false --ip6tables=false \
+		--ip-forward=false --ip-masq=false --userland-proxy=false --shutdown-timeout 2 \
+		</dev/null >"$CT_DOCKERD_DIR/dockerd.log" 2>&1 &
+	CT_DOCKERD_PID=$!
+	for i in $(seq 300); do
+		ct_docker version >/dev/null 2>&1 && return 0
+		if ! kill -0 "$CT_DOCKERD_PID" 2>/dev/null; then
+			echo "ct_dockerd_start: dockerd exited: $(tail -n 5 "$CT_DOCKERD_DIR/dockerd.log")" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "ct_dockerd_start: dockerd did not answer in 30 s: $(tail -n 5 "$CT_DOCKERD_DIR/dockerd.log")" >&2
+	return 1
+}
+
+# ct_docker ARG...: the Docker client on the private daemon.
+ct_docker() {
+	DOCKER_CONFIG=$CT_DOCKERD_DIR/client "$CT_DOCKER_BIN" -H "$CT_DOCKER_HOST" "$@"
+}
+
+# The busybox rootfs as $CT_DOCKER_IMAGE, imported once per daemon.
+ct_docker_image() {
+	[ -z "$CT_DOCKER_IMPORTED" ] || return 0
+	ct_rootfs
+	tar -C "$CT_ROOTFS" -cf - . | ct_docker import --change 'ENV PATH=/bin' - "$CT_DOCKER_IMAGE" >/dev/null
+	CT_DOCKER_IMPORTED=1
+}
+
+# ct_ctr ARG...: ctr on dockerd's containerd, in this test's namespace.
+ct_ctr() {
+	ctr --address "$CT_CONTAINERD_SOCK" --namespace "$CT_CTR_NS" "$@"
+}
+
+# ct_ctr_run [OPTION...] IMAGE ID [CMD...]: `ctr run` with its I/O FIFOs
+# under the exec root rather than the shared /run/containerd/fifo.
+ct_ctr_run() {
+	ct_ctr run --fifo-dir "$CT_DOCKERD_EXEC/fifo" "$@"
+}
+
+# The Docker image in containerd as $CT_CTR_IMAGE (docker save | ctr import).
+ct_ctr_image() {
+	ct_docker_image
+	ct_docker save "$CT_DOCKER_IMAGE" | ct_ctr images import - >/dev/null
+}
+
+# ct_pids_with TEXT: the processes whose command line holds TEXT.
+ct_pids_with() {
+	local p c
+	for p in /proc/[0-9]*; do
+		c=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+		case $c in *"$1"*) echo "${p#/proc/}" ;; esac
+	done
+}
+
+# ct_wait_gone PID SECONDS: PID has exited (a zombie child counts as exited).
+ct_wait_gone() {
+	local s
+	for _ in $(seq $(($2 * 10))); do
+		s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+		[ -n "$s" ] && [ "$s" != Z ] || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Stops the daemon started by ct_dockerd_start (registered at exit): the
+# containers first (SIGKILL), then dockerd by its pid, which stops its
+# containerd. Whatever had to be forced (a process, a mount) fails the test.
+ct_dockerd_stop() {
+	[ -n "$CT_DOCKERD_PID" ] || return 0
+	local rc=0 ids c p m
+	if kill -0 "$CT_DOCKERD_PID" 2>/dev/null; then
+		ids=$(ct_docker ps -aq 2>/dev/null) || ids=
+		# shellcheck disable=SC2086 # a list of ids
+		[ -z "$ids" ] || ct_docker rm -f $ids >/dev/null 2>&1 || true
+		for c in $(ct_ctr containers ls -q 2>/dev/null); do
+			ct_ctr tasks kill -s SIGKILL "$c" >/dev/null 2>&1 || true
+			ct_ctr tasks delete -f "$c" >/dev/null 2>&1 || true
+			ct_ctr containers delete "$c" >/dev/null 2>&1 || true
+		done
+		kill -TERM "$CT_DOCKERD_PID" 2>/dev/null || true
+	fi
+	if ! ct_wait_gone "$CT_DOCKERD_PID" 30; then
+		echo "ct_dockerd_stop: dockerd $CT_DOCKERD_PID did not stop; killed" >&2
+		kill -KILL "$CT_DOCKERD_PID" 2>/dev/null || true
+		rc=1
+	fi
+	wait "$CT_DOCKERD_PID" 2>/dev/null || true
+	# containerd and its shims name the exec root on their command lines
+	for p in $(ct_pids_with "$CT_DOCKERD_EXEC/"); do
+		ct_wait_gone "$p" 5 && continue
+		echo "ct_dockerd_stop: left running: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null); killed" >&2
+		kill -KILL "$p" 2>/dev/null || true
+		rc=1
+	done
+	for m in $(awk -v a="$CT_DOCKERD_DIR/" -v b="$CT_DOCKERD_EXEC/" \
+		'index($5 "/", a) == 1 || index($5 "/", b) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+		echo "ct_dockerd_stop: left mounted: $m; unmounted" >&2
+		umount -l "$m" || true
+		rc=1
+	done
+	rm -rf "$CT_DOCKERD_EXEC" "/run/containerd/runc/$CT_CTR_NS"
+	for c in /sys/fs/cgroup/*/"$CT_DOCKERD_CGROUP" /sys/fs/cgroup/*/"$CT_CTR_NS"; do
+		[ ! -d "$c" ] || find "$c" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	done
+	CT_DOCKERD_PID=
+	return $rc
+}

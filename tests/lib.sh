@@ -20,13 +20,24 @@ note() {
 # A fresh directory for this test, removed on success.
 T=$(mkdir -p "$ST_WORK" && mktemp -d "$ST_WORK/$ST_TEST_NAME.XXXXXX")
 st_cleanup_dirs=("$T")
+# st_at_exit FUNCTION: run FUNCTION when the test ends, before its files are
+# removed (the last registered runs first); a failing one fails the test.
+st_exit_hooks=()
+st_at_exit() {
+	st_exit_hooks=("$1" "${st_exit_hooks[@]}")
+}
 st_on_exit() {
-	local rc=$?
+	local rc=$? h
+	for h in "${st_exit_hooks[@]}"; do
+		"$h" || { echo "FAIL [$ST_TEST_NAME]: clean-up $h failed" >&2; [ $rc -ne 0 ] || rc=1; }
+	done
+	st_exit_hooks=()
 	if [ $rc -eq 0 ]; then
 		rm -rf "${st_cleanup_dirs[@]}"
 	else
 		echo "[$ST_TEST_NAME] work files kept in $T" >&2
 	fi
+	exit $rc
 }
 trap st_on_exit EXIT
 
