@@ -262,8 +262,11 @@ static void load_into_libseccomp(struct checker *c)
 	cleanup_close int null = -1;
 	int rc;
 
-	st_action_value(p->default_action,
-			p->has_default_errno ? p->default_errno_ret : DEFAULT_ERRNO, &def);
+	/* Unknown actions were reported by check_action, and nothing gets here
+	 * with errors; still, never load an action value that was not set. */
+	if (st_action_value(p->default_action,
+			    p->has_default_errno ? p->default_errno_ret : DEFAULT_ERRNO, &def) < 0)
+		return;
 	ctx = seccomp_init(def);
 	if (!ctx) {
 		say(c, ST_CHECK_ERROR, "defaultAction", "libseccomp refuses %s", p->default_action);
@@ -286,7 +289,9 @@ static void load_into_libseccomp(struct checker *c)
 		char path[64];
 
 		snprintf(path, sizeof(path), "syscalls[%zu]", i);
-		st_action_value(r->action, r->has_errno_ret ? r->errno_ret : DEFAULT_ERRNO, &act);
+		if (st_action_value(r->action, r->has_errno_ret ? r->errno_ret : DEFAULT_ERRNO,
+				    &act) < 0)
+			continue; /* reported by check_action */
 		if (act == def)
 			continue; /* runtimes skip rules that repeat the default */
 		for (size_t k = 0; k < r->n_args && k < 6; k++) {
