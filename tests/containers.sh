@@ -6,6 +6,9 @@ ST_SOURCE=${ST_SOURCE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 CT_ROOTFS=$ST_WORK/rootfs
 CT_STATE=$ST_WORK/runtime-state
 CT_PODMAN_ROOT=$ST_WORK/podman
+# podman refuses a runroot longer than 50 characters, which $ST_WORK under a
+# worktree's build directory can exceed: a short one, its own per $ST_WORK.
+CT_PODMAN_RUNROOT=/run/seccomp-trace-tests/$(printf %s "$ST_WORK" | sha256sum | cut -c1-12)
 CT_IMAGE=localhost/seccomp-trace-busybox:test
 export CONTAINERS_CONF=$ST_SOURCE/tests/containers.conf
 
@@ -122,7 +125,7 @@ ct_wait_file() {
 
 # podman with the settings this machine needs and its own storage.
 ct_podman() {
-	podman --root "$CT_PODMAN_ROOT/root" --runroot "$CT_PODMAN_ROOT/runroot" \
+	podman --root "$CT_PODMAN_ROOT/root" --runroot "$CT_PODMAN_RUNROOT" \
 		--storage-driver vfs --cgroup-manager cgroupfs --events-backend file "$@"
 }
 
