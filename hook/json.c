@@ -8,57 +8,304 @@
 
 #include "cleanup.h"
 
-struct depth_state {
-	int depth;
-	bool too_deep;
+/* ---- strings that readers would see differently ----
+ *
+ * yajl cuts a string at an escaped NUL (C strings) and turns a lone UTF-16
+ * surrogate escape into "?" or into bytes that are not UTF-8; it accepts
+ * overlong and surrogate UTF-8 byte sequences as they are. Go's encoding/json
+ * (podman, Docker, containerd, CRI-O, runc) keeps the NUL and reads the others
+ * as U+FFFD. Either way the string we would check is not the one a runtime
+ * enforces, so such strings are refused. */
+
+enum bad_string {
+	BAD_NONE,
+	BAD_NUL,
+	BAD_SURROGATE,
+	BAD_UTF8,
 };
 
-static int on_open(void *ctx)
+static int hexval(unsigned char c)
 {
-	struct depth_state *s = ctx;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
 
+/* The \uXXXX escape at s (s[0] == '\\'), or -1. */
+static long u_escape(const unsigned char *s, const unsigned char *end)
+{
+	long v = 0;
+
+	if (end - s < 6 || s[0] != '\\' || s[1] != 'u')
+		return -1;
+	for (int i = 2; i < 6; i++) {
+		int h = hexval(s[i]);
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong form,
+ * no surrogate, nothing above U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s, const unsigned char *end)
+{
+	unsigned char c = s[0];
+	size_t n;
+	unsigned long cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2, cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3, cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4, cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - s) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3F);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+/* Scan the strings (keys and values) of valid JSON text in document order:
+ * the index of the first bad one and what is wrong with it. */
+static enum bad_string scan_strings(const char *text, size_t len, size_t *index, long *unit)
+{
+	const unsigned char *s = (const unsigned char *)text, *end = s + len;
+	size_t n = 0;
+
+	while (s < end) {
+		if (*s++ != '"')
+			continue;
+		/* inside a string: the text is valid JSON, so it ends */
+		while (s < end && *s != '"') {
+			if (*s == '\\' && s + 1 < end && s[1] == 'u') {
+				long u = u_escape(s, end);
+
+				*unit = u;
+				*index = n;
+				if (u == 0)
+					return BAD_NUL;
+				if (u >= 0xDC00 && u <= 0xDFFF)
+					return BAD_SURROGATE;
+				if (u >= 0xD800 && u <= 0xDBFF) {
+					long lo = u_escape(s + 6, end);
+
+					if (lo < 0xDC00 || lo > 0xDFFF)
+						return BAD_SURROGATE;
+					s += 6;
+				}
+				s += 6;
+			} else if (*s == '\\') {
+				s += 2;
+			} else {
+				size_t l = utf8_len(s, end);
+
+				if (!l) {
+					*index = n;
+					*unit = *s;
+					return BAD_UTF8;
+				}
+				s += l;
+			}
+		}
+		s++;
+		n++;
+	}
+	return BAD_NONE;
+}
+
+void st_json_escape(const char *str, size_t len, char *buf, size_t buflen)
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + len;
+	size_t o = 0;
+
+	if (!buflen)
+		return;
+	while (s < end && o + 12 < buflen) {
+		size_t l = utf8_len(s, end);
+		unsigned long cp = *s;
+
+		if (l > 1) {
+			cp = *s & (0xFF >> (l + 1));
+			for (size_t i = 1; i < l; i++)
+				cp = cp << 6 | (s[i] & 0x3F);
+		}
+		if (!l)
+			o += snprintf(buf + o, buflen - o, "\\x%02x", *s), l = 1;
+		else if (cp == '"' || cp == '\\')
+			o += snprintf(buf + o, buflen - o, "\\%c", (char)cp);
+		else if (cp >= 0x20 && cp < 0x7F)
+			buf[o++] = (char)cp;
+		else if (cp > 0xFFFF)
+			o += snprintf(buf + o, buflen - o, "\\U%08lx", cp);
+		else
+			o += snprintf(buf + o, buflen - o, "\\u%04lx", cp);
+		s += l;
+	}
+	if (s < end && o + 4 < buflen)
+		o += snprintf(buf + o, buflen - o, "...");
+	buf[o < buflen ? o : buflen - 1] = '\0';
+}
+
+/* The event pass: depth, and the JSON path of one string (by its index in
+ * document order) once scan_strings found it bad. */
+struct frame {
+	bool array;
+	size_t index;  /* arrays: the element being read */
+	char key[128]; /* objects: the member being read, escaped */
+};
+
+struct event_state {
+	int depth;
+	bool too_deep;
+	size_t strings; /* keys and string values seen so far */
+	size_t want;	/* the string whose path is wanted; SIZE_MAX: none */
+	bool found;	/* stopped at it: path is set */
+	bool want_is_key;
+	char path[512];
+	struct frame stack[ST_MAX_JSON_DEPTH + 1];
+};
+
+static void path_of(struct event_state *s)
+{
+	size_t o = 0;
+
+	s->found = true;
+	s->path[0] = '\0';
+	for (int i = 1; i <= s->depth && o < sizeof(s->path); i++) {
+		const struct frame *f = &s->stack[i];
+
+		if (f->array)
+			o += snprintf(s->path + o, sizeof(s->path) - o, "[%zu]", f->index);
+		else
+			o += snprintf(s->path + o, sizeof(s->path) - o, "%s%s", o ? "." : "",
+				      f->key);
+	}
+}
+
+/* A value (scalar, or a closed object or array) is complete. */
+static int value_done(struct event_state *s)
+{
+	if (s->depth >= 1 && s->depth <= ST_MAX_JSON_DEPTH && s->stack[s->depth].array)
+		s->stack[s->depth].index++;
+	return 1;
+}
+
+static int push(struct event_state *s, bool array)
+{
 	if (++s->depth > ST_MAX_JSON_DEPTH) {
 		s->too_deep = true;
+		return 0;
+	}
+	s->stack[s->depth] = (struct frame){.array = array};
+	return 1;
+}
+
+static int on_start_map(void *ctx)
+{
+	return push(ctx, false);
+}
+
+static int on_start_array(void *ctx)
+{
+	return push(ctx, true);
+}
+
+static int on_close(void *ctx)
+{
+	struct event_state *s = ctx;
+
+	s->depth--;
+	return value_done(s);
+}
+
+static int on_scalar(void *ctx)
+{
+	return value_done(ctx);
+}
+
+static int on_bool(void *ctx, int b)
+{
+	(void)b;
+	return value_done(ctx);
+}
+
+static int on_number(void *ctx, const char *n, size_t len)
+{
+	(void)n, (void)len;
+	return value_done(ctx);
+}
+
+static int on_string(void *ctx, const unsigned char *str, size_t len)
+{
+	struct event_state *s = ctx;
+
+	(void)str, (void)len;
+	if (s->strings++ == s->want) {
+		path_of(s);
+		return 0;
+	}
+	return value_done(s);
+}
+
+static int on_key(void *ctx, const unsigned char *key, size_t len)
+{
+	struct event_state *s = ctx;
+	struct frame *f = &s->stack[s->depth];
+
+	st_json_escape((const char *)key, len, f->key, sizeof(f->key));
+	if (s->strings++ == s->want) {
+		s->want_is_key = true;
+		path_of(s);
 		return 0;
 	}
 	return 1;
 }
 
-static int on_close(void *ctx)
-{
-	((struct depth_state *)ctx)->depth--;
-	return 1;
-}
+static const yajl_callbacks event_cb = {
+    .yajl_null = on_scalar,
+    .yajl_boolean = on_bool,
+    .yajl_number = on_number,
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_key,
+    .yajl_end_map = on_close,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_close,
+};
 
-/* Syntax and depth are checked by an event pass first: it bounds the tree
- * walks later on, and its errors can be made without quoting the input. */
-int st_json_parse(const char *text, size_t len, const char *what, yajl_val *out,
-		  struct st_error *err)
+/* Run the event pass; 0 when it went through (or stopped at s->want). */
+static int event_pass(const char *text, size_t len, const char *what, struct event_state *s,
+		      struct st_error *err)
 {
-	static const yajl_callbacks cb = {
-	    .yajl_start_map = on_open,
-	    .yajl_end_map = on_close,
-	    .yajl_start_array = on_open,
-	    .yajl_end_array = on_close,
-	};
-	struct depth_state s = {0};
 	char ebuf[256];
-	yajl_handle h;
+	yajl_handle h = yajl_alloc(&event_cb, NULL, s);
 	yajl_status st;
-	yajl_val v;
 
-	if (memchr(text, '\0', len))
-		return st_error_set(err, 0, "invalid JSON in %s: contains a NUL byte", what);
-	h = yajl_alloc(&cb, NULL, &s);
 	if (!h)
 		return st_error_set(err, ENOMEM, "cannot parse %s", what);
 	st = yajl_parse(h, (const unsigned char *)text, len);
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(h);
-	if (st != yajl_status_ok) {
+	if (st != yajl_status_ok && !s->found) {
 		size_t off = yajl_get_bytes_consumed(h);
 
-		if (s.too_deep) {
+		if (s->too_deep) {
 			yajl_free(h);
 			return st_error_set(err, 0, "invalid JSON in %s: nested deeper than %d",
 					    what, ST_MAX_JSON_DEPTH);
@@ -74,11 +321,110 @@ int st_json_parse(const char *text, size_t len, const char *what, yajl_val *out,
 				    ebuf);
 	}
 	yajl_free(h);
+	return 0;
+}
+
+/* Syntax and depth are checked by an event pass first: it bounds the tree
+ * walks later on, and its errors can be made without quoting the input. */
+int st_json_parse(const char *text, size_t len, const char *what, yajl_val *out,
+		  struct st_error *err)
+{
+	struct event_state s = {.want = SIZE_MAX};
+	enum bad_string bad;
+	char ebuf[256];
+	size_t index = 0;
+	long unit = 0;
+	yajl_val v;
+
+	if (memchr(text, '\0', len))
+		return st_error_set(err, 0, "invalid JSON in %s: contains a NUL byte", what);
+	if (event_pass(text, len, what, &s, err) < 0)
+		return -1;
+	bad = scan_strings(text, len, &index, &unit);
+	if (bad != BAD_NONE) {
+		struct event_state p = {.want = index};
+		const char *where;
+
+		if (event_pass(text, len, what, &p, err) < 0)
+			return -1;
+		where = p.path[0] ? p.path : "(top level)";
+		if (bad == BAD_NUL)
+			return st_error_set(
+			    err, 0,
+			    "invalid JSON in %s: %s: \\u0000 (NUL) in a %s: refused "
+			    "(Go runtimes keep it, C readers end the string there)",
+			    what, where, p.want_is_key ? "key" : "string");
+		if (bad == BAD_SURROGATE)
+			return st_error_set(
+			    err, 0,
+			    "invalid JSON in %s: %s: lone UTF-16 surrogate \\u%04lx "
+			    "in a %s: refused (Go runtimes read it as U+FFFD)",
+			    what, where, unit, p.want_is_key ? "key" : "string");
+		return st_error_set(err, 0,
+				    "invalid JSON in %s: %s: invalid UTF-8 (byte 0x%02lx) in a %s: "
+				    "refused (Go runtimes read it as U+FFFD)",
+				    what, where, unit, p.want_is_key ? "key" : "string");
+	}
 
 	v = yajl_tree_parse(text, ebuf, sizeof(ebuf));
 	if (!v)
 		return st_error_set(err, ENOMEM, "cannot parse %s", what);
 	*out = v;
+	return 0;
+}
+
+/* Go's encoding/json matches a key to a field name exactly, else under
+ * Unicode simple case folding (bytes.EqualFold; encoding/json's fold.go).
+ * For the ASCII-letter names of the profile structs, folding to one means:
+ * ASCII letters in either case, U+212A KELVIN SIGN for k, U+017F LATIN SMALL
+ * LETTER LONG S for s; no other character folds to an ASCII letter there. */
+bool st_json_key_folds_to(const char *key, const char *name)
+{
+	const unsigned char *k = (const unsigned char *)key;
+
+	for (const unsigned char *n = (const unsigned char *)name; *n; n++) {
+		unsigned char lc = *n | 0x20;
+		bool letter = lc >= 'a' && lc <= 'z';
+
+		if (*k < 0x80) {
+			if (*k != *n && !(letter && (*k | 0x20) == lc))
+				return false;
+			k++;
+		} else if (lc == 'k' && k[0] == 0xE2 && k[1] == 0x84 && k[2] == 0xAA) {
+			k += 3;
+		} else if (lc == 's' && k[0] == 0xC5 && k[1] == 0xBF) {
+			k += 2;
+		} else {
+			return false;
+		}
+	}
+	return *k == '\0';
+}
+
+int st_json_check_fold(yajl_val obj, const char *where, const char *const *known,
+		       struct st_error *err)
+{
+	for (size_t i = 0; i < obj->u.object.len; i++) {
+		const char *k = obj->u.object.keys[i];
+		bool exact = false;
+		const char *folds = NULL;
+
+		for (const char *const *n = known; *n && !exact; n++) {
+			exact = !strcmp(k, *n);
+			if (!folds && st_json_key_folds_to(k, *n))
+				folds = *n;
+		}
+		if (!exact && folds) {
+			char esc[160];
+
+			st_json_escape(k, strlen(k), esc, sizeof(esc));
+			return st_error_set(
+			    err, 0,
+			    "%s%s%s: Go runtimes read this key as \"%s\" (keys match "
+			    "case-insensitively there, and the last one wins): refused",
+			    where, *where ? "." : "", esc, folds);
+		}
+	}
 	return 0;
 }
 

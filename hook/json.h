@@ -14,9 +14,26 @@
 #define ST_MAX_JSON_DEPTH 64
 
 /* Parse text (what names it in errors); text[len] must be a NUL (yajl's tree
- * parser reads to it). Syntax errors give the byte offset, never the content. */
+ * parser reads to it). Syntax errors give the byte offset, never the content.
+ * A string (key or value) holding \u0000, a lone UTF-16 surrogate or invalid
+ * UTF-8 is refused with its JSON path: yajl would alter it, Go keeps it or
+ * reads U+FFFD, so what we check would not be what a runtime enforces. */
 int st_json_parse(const char *text, size_t len, const char *what, yajl_val *out,
 		  struct st_error *err);
+
+/* Go's encoding/json (podman, Docker, containerd, CRI-O, runc) matches an
+ * object key to a struct field exactly or, failing that, under Unicode simple
+ * case folding, and the last matching key wins. True if key folds to the
+ * ASCII field name (it may also be equal to it). */
+bool st_json_key_folds_to(const char *key, const char *name);
+/* Refuse a key of obj that is not one of known (NULL-terminated field names)
+ * but folds to one: "<where>.<key>: Go runtimes read this key as ...". */
+int st_json_check_fold(yajl_val obj, const char *where, const char *const *known,
+		       struct st_error *err);
+/* str (len bytes, any content) as printable ASCII for messages: quotes and
+ * backslashes escaped, other characters as \uXXXX, bad bytes as \xNN; cut
+ * with "..." to fit buf. */
+void st_json_escape(const char *str, size_t len, char *buf, size_t buflen);
 
 /* Refuse an object with a key twice (which one would a reader use?):
  * "<where>: duplicate key "k"". Sorts a copy of the keys: O(n log n). */

@@ -52,6 +52,10 @@ static int read_annotations(yajl_val v, struct st_oci_state *s, struct st_error 
 	return 0;
 }
 
+/* runtime-spec specs-go State's JSON tags */
+static const char *const state_fields[] = {"ociVersion", "id",		"status", "pid",
+					   "bundle",	 "annotations", NULL};
+
 static int read_state(yajl_val root, struct st_oci_state *s, struct st_error *err)
 {
 	bool has_pid = false;
@@ -60,6 +64,11 @@ static int read_state(yajl_val root, struct st_oci_state *s, struct st_error *er
 		return st_error_set(err, 0, "OCI state: expected a JSON object");
 	/* a second "id" or "annotations" would replace the first: refuse */
 	if (st_json_check_keys(root, "OCI state", err) < 0)
+		return -1;
+	/* The runtime writes the state, not the container's author; still, a Go
+	 * hook would take "PID" for "pid": read what it would read or nothing.
+	 * Annotation keys are a map's: Go matches those exactly. */
+	if (st_json_check_fold(root, "OCI state", state_fields, err) < 0)
 		return -1;
 	for (size_t i = 0; i < root->u.object.len; i++) {
 		const char *k = root->u.object.keys[i];

@@ -54,12 +54,34 @@ static int get_u32(yajl_val v, const char *where, uint32_t *out, struct st_error
 	return 0;
 }
 
-/* Objects with duplicate keys are refused: which one would a runtime use? */
-static int check_object(yajl_val v, const char *where, struct st_error *err)
+/* The field names runtimes know at each level of a profile: the JSON tags of
+ * the Go structs they decode it into (moby profiles/seccomp Seccomp, Syscall,
+ * Filter, Architecture; containers/common pkg/seccomp the same and Arg;
+ * runtime-spec specs-go LinuxSeccomp, LinuxSyscall, LinuxSeccompArg), fields
+ * this model keeps verbatim included. A key that is not one of them but folds
+ * to one under Go's rules would be read as it by those runtimes. */
+static const char *const profile_fields[] = {
+    "defaultAction", "defaultErrnoRet", "defaultErrno", "architectures",    "archMap",
+    "syscalls",	     "flags",		"listenerPath", "listenerMetadata", NULL,
+};
+static const char *const archmap_fields[] = {"architecture", "subArchitectures", NULL};
+static const char *const rule_fields[] = {
+    "name", "names", "action", "errnoRet", "errno", "args", "comment", "includes", "excludes", NULL,
+};
+static const char *const arg_fields[] = {"index", "value", "valueTwo", "op", NULL};
+static const char *const filter_fields[] = {"caps", "arches", "minKernel", NULL};
+
+/* Objects with duplicate keys are refused (which one would a runtime use?),
+ * and so are keys that Go runtimes would take for one of known. `where` is
+ * the object's JSON path ("" at the top). */
+static int check_object(yajl_val v, const char *where, const char *const *known,
+			struct st_error *err)
 {
 	if (!YAJL_IS_OBJECT(v))
-		return st_error_set(err, 0, "%s: expected an object", where);
-	return st_json_check_keys(v, where, err);
+		return st_error_set(err, 0, "%s: expected an object", *where ? where : "profile");
+	if (st_json_check_keys(v, *where ? where : "profile", err) < 0)
+		return -1;
+	return st_json_check_fold(v, where, known, err);
 }
 
 #define WHERE(buf, ...) (snprintf(buf, sizeof(buf), __VA_ARGS__), buf)
@@ -69,7 +91,7 @@ static int read_filter(yajl_val v, const char *where, struct st_filter **out, st
 	struct st_filter *f;
 	char w[256];
 
-	if (check_object(v, where, err) < 0)
+	if (check_object(v, where, filter_fields, err) < 0)
 		return -1;
 	if (!(f = calloc(1, sizeof(*f))))
 		return st_error_set(err, ENOMEM, "%s", where);
@@ -105,7 +127,7 @@ static int read_arg(yajl_val v, const char *where, struct st_arg *a, struct st_e
 	bool has_index = false, has_value = false;
 	char w[256];
 
-	if (check_object(v, where, err) < 0)
+	if (check_object(v, where, arg_fields, err) < 0)
 		return -1;
 	for (size_t i = 0; i < v->u.object.len; i++) {
 		const char *k = v->u.object.keys[i];
@@ -144,7 +166,7 @@ static int read_rule(yajl_val v, const char *where, struct st_rule *r, struct st
 {
 	char w[256];
 
-	if (check_object(v, where, err) < 0)
+	if (check_object(v, where, rule_fields, err) < 0)
 		return -1;
 	for (size_t i = 0; i < v->u.object.len; i++) {
 		const char *k = v->u.object.keys[i];
@@ -225,7 +247,7 @@ static int read_archmap(yajl_val v, struct st_profile *p, struct st_error *err)
 		struct st_archmap *m = &p->archmap[i];
 
 		p->n_archmap = i + 1;
-		if (check_object(e, WHERE(w, "archMap[%zu]", i), err) < 0)
+		if (check_object(e, WHERE(w, "archMap[%zu]", i), archmap_fields, err) < 0)
 			return -1;
 		for (size_t j = 0; j < e->u.object.len; j++) {
 			const char *k = e->u.object.keys[j];
@@ -257,7 +279,7 @@ static int read_profile(yajl_val root, struct st_profile *p, struct st_error *er
 {
 	char w[64];
 
-	if (check_object(root, "profile", err) < 0)
+	if (check_object(root, "", profile_fields, err) < 0)
 		return -1;
 	for (size_t i = 0; i < root->u.object.len; i++) {
 		const char *k = root->u.object.keys[i];

@@ -38,6 +38,21 @@ static void test_state(void)
 	CHECK_CONTAINS(err.msg, "OCI state: annotations.k: expected a string");
 	CHECK(parse_state("{\"pid\":7", &s, &err) < 0);
 	CHECK_CONTAINS(err.msg, "invalid JSON in the OCI state on stdin");
+	/* what a Go reader would take for "pid" or "annotations" is refused */
+	CHECK(parse_state("{\"pid\":7,\"PID\":8}", &s, &err) < 0);
+	CHECK_CONTAINS(err.msg, "OCI state.PID: Go runtimes read this key as \"pid\"");
+	CHECK(parse_state("{\"pid\":7,\"Annotations\":{}}", &s, &err) < 0);
+	CHECK_CONTAINS(err.msg, "OCI state.Annotations: Go runtimes read this key as");
+	/* annotation keys are a map's: Go matches them exactly, so do we */
+	CHECK(parse_state("{\"pid\":7,\"annotations\":{\"IO.containers.trace-syscall\":\"x\"}}", &s,
+			  &err) == 0);
+	CHECK(st_oci_annotation(&s, "io.containers.trace-syscall") == NULL);
+	st_oci_state_free(&s);
+	/* an annotation value cut at a NUL would not be the one the runtime holds */
+	CHECK(parse_state("{\"pid\":7,\"annotations\":{\"io.containers.trace-syscall\":"
+			  "\"of:/a.json\\u0000;if:/b.json\"}}",
+			  &s, &err) < 0);
+	CHECK_CONTAINS(err.msg, "annotations.io.containers.trace-syscall: \\u0000 (NUL)");
 }
 
 static void expect_ok(const char *value, const char *of, const char *in)

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "helpers.h"
+#include "json.h"
 #include "log.h"
 #include "profile.h"
 
@@ -348,6 +349,119 @@ static void test_bad_json_errors(void)
 	CHECK_CONTAINS(err.msg, "nested deeper than");
 }
 
+/* Go runtimes match keys case-insensitively (Unicode simple folding) and the
+ * last match wins: a key that is not a field name but folds to one, at any
+ * level, is refused with its path. Field names kept verbatim count too. */
+static void test_go_folded_keys(void)
+{
+	CHECK(st_json_key_folds_to("DefaultAction", "defaultAction"));
+	CHECK(st_json_key_folds_to("DEFAULTACTION", "defaultAction"));
+	CHECK(st_json_key_folds_to("defaultAction", "defaultAction"));
+	CHECK(st_json_key_folds_to("min\xe2\x84\xaa"
+				   "ernel",
+				   "minKernel")); /* U+212A KELVIN SIGN */
+	CHECK(st_json_key_folds_to("\xc5\xbf"
+				   "yscalls",
+				   "syscalls")); /* U+017F LONG S */
+	CHECK(!st_json_key_folds_to("\xc5\xbf"
+				    "yscalls",
+				    "kyscalls"));
+	CHECK(!st_json_key_folds_to("defaultActio", "defaultAction"));
+	CHECK(!st_json_key_folds_to("defaultActions", "defaultAction"));
+	CHECK(!st_json_key_folds_to("\xc4\xb0ndex", "index")); /* U+0130 folds to no ASCII i */
+	CHECK(!st_json_key_folds_to("default_action", "defaultAction"));
+
+	/* the issue's example: an allow-all that we would have read as errno */
+	expect_error("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"DefaultAction\":\"SCMP_ACT_ALLOW\","
+		     "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		     "DefaultAction: Go runtimes read this key as \"defaultAction\"");
+	/* an earlier folded key loses to the exact one in Go, but it is still refused */
+	expect_error("{\"DEFAULTACTION\":\"SCMP_ACT_ALLOW\",\"defaultAction\":\"SCMP_ACT_ERRNO\"}",
+		     "DEFAULTACTION: Go runtimes read this key as \"defaultAction\"");
+	expect_error("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[],"
+		     "\"\xc5\xbfyscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		     "\\u017fyscalls: Go runtimes read this key as \"syscalls\"");
+	expect_error("{\"defaultAction\":\"a\",\"syscalls\":[{\"names\":[\"read\"],"
+		     "\"action\":\"SCMP_ACT_ERRNO\",\"Action\":\"SCMP_ACT_ALLOW\"}]}",
+		     "syscalls[0].Action: Go runtimes read this key as \"action\"");
+	expect_error(
+	    "{\"defaultAction\":\"a\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"x\","
+	    "\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\",\"VALUE\":2}]}]}",
+	    "syscalls[0].args[0].VALUE: Go runtimes read this key as \"value\"");
+	expect_error(
+	    "{\"defaultAction\":\"a\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"x\","
+	    "\"includes\":{\"min\xe2\x84\xaa"
+	    "ernel\":\"9.0\"}}]}",
+	    "syscalls[0].includes.min\\u212aernel: Go runtimes read this key as "
+	    "\"minKernel\"");
+	expect_error(
+	    "{\"defaultAction\":\"a\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"x\","
+	    "\"excludes\":{\"Caps\":[\"CAP_SYS_ADMIN\"]}}]}",
+	    "syscalls[0].excludes.Caps: Go runtimes read this key as \"caps\"");
+	expect_error("{\"defaultAction\":\"a\",\"archMap\":[{\"architecture\":\"SCMP_ARCH_X86_64\","
+		     "\"SubArchitectures\":[\"SCMP_ARCH_X86\"]}]}",
+		     "archMap[0].SubArchitectures: Go runtimes read this key as "
+		     "\"subArchitectures\"");
+	/* fields the model keeps verbatim are fields runtimes read */
+	expect_error(
+	    "{\"defaultAction\":\"a\",\"flags\":[],\"Flags\":[\"SECCOMP_FILTER_FLAG_LOG\"]}",
+	    "Flags: Go runtimes read this key as \"flags\"");
+	expect_error("{\"defaultAction\":\"a\",\"ListenerPath\":\"/run/x.sock\"}",
+		     "ListenerPath: Go runtimes read this key as \"listenerPath\"");
+	expect_error("{\"defaultAction\":\"a\",\"DefaultErrnoRet\":1}",
+		     "DefaultErrnoRet: Go runtimes read this key as \"defaultErrnoRet\"");
+	expect_error("{\"defaultAction\":\"a\",\"syscalls\":[{\"Name\":\"read\",\"names\":[\"x\"],"
+		     "\"action\":\"x\"}]}",
+		     "syscalls[0].Name: Go runtimes read this key as \"name\"");
+	expect_error("{\"defaultAction\":\"a\",\"syscalls\":[{\"names\":[\"x\"],\"action\":\"x\","
+		     "\"ERRNO\":\"EPERM\"}]}",
+		     "syscalls[0].ERRNO: Go runtimes read this key as \"errno\"");
+
+	/* unknown keys that fold to nothing are kept, as before */
+	struct st_profile *p = parse("{\"defaultAction\":\"a\",\"x-note\":1,\"Syscall\":[]}");
+	CHECK(p && p->extras.n == 2);
+	st_profile_free(p);
+}
+
+/* \u0000, lone surrogates and invalid UTF-8 in any string or key of a base
+ * are refused with the JSON path: yajl would cut or alter them, Go keeps the
+ * NUL and reads the others as U+FFFD. Valid pairs and UTF-8 pass. */
+static void test_strings_runtimes_read_differently(void)
+{
+	expect_error(
+	    "{\"defaultAction\":\"a\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"x\","
+	    "\"comment\":\"ok\\u0000hidden\"}]}",
+	    "syscalls[0].comment: \\u0000 (NUL) in a string: refused");
+	expect_error("{\"defaultAction\":\"SCMP_ACT_ERRNO\\u0000x\"}",
+		     "defaultAction: \\u0000 (NUL) in a string");
+	/* a key cut at its NUL would have become "defaultAction" here, an unknown
+	 * key for Go */
+	expect_error("{\"defaultAction\\u0000x\":\"SCMP_ACT_ALLOW\"}",
+		     "invalid JSON in /x/base.json: defaultAction\\u0000x: \\u0000 (NUL) in a key");
+	expect_error("{\"defaultAction\":\"a\",\"syscalls\":[{\"names\":[\"read\",\"x\\ud800\"],"
+		     "\"action\":\"x\"}]}",
+		     "syscalls[0].names[1]: lone UTF-16 surrogate \\ud800 in a string");
+	expect_error("{\"defaultAction\":\"a\",\"syscalls\":[{\"names\":[\"read\",\"x\\udc00\"],"
+		     "\"action\":\"x\"}]}",
+		     "syscalls[0].names[1]: lone UTF-16 surrogate \\udc00");
+	expect_error("{\"defaultAction\":\"a\",\"x\":[\"\\ud800\\u0041\"]}",
+		     "x[0]: lone UTF-16 surrogate \\ud800");
+	expect_error("{\"defaultAction\":\"a\",\"x\":{\"y\":[1,{\"z\":\"\xc0\xaf\"}]}}",
+		     "x.y[1].z: invalid UTF-8 (byte 0xc0) in a string");
+	expect_error("{\"defaultAction\":\"a\",\"x\":\"\xed\xa0\x80\"}", "x: invalid UTF-8");
+	expect_error("{\"defaultAction\":\"a\",\"x\":\"\xf4\x90\x80\x80\"}", "x: invalid UTF-8");
+
+	struct st_profile *p =
+	    parse("{\"defaultAction\":\"a\",\"syscalls\":[{\"names\":[\"read\"],"
+		  "\"action\":\"x\",\"comment\":\"\\ud83d\\ude00 \xf0\x9f\x98\x80 "
+		  "\xc3\xa9 \\\\u0000 \\\"\"}]}");
+	CHECK(p && p->n_rules == 1);
+	if (p)
+		CHECK_STR(p->rules[0].comment,
+			  "\xf0\x9f\x98\x80 \xf0\x9f\x98\x80 \xc3\xa9 \\u0000 \"");
+	st_profile_free(p);
+}
+
 /* args values use the full unsigned 64-bit range. */
 static void test_u64_args(void)
 {
@@ -438,6 +552,8 @@ int main(void)
 	RUN(test_allow_all_base_becomes_allow_list);
 	RUN(test_archmap_base);
 	RUN(test_bad_json_errors);
+	RUN(test_go_folded_keys);
+	RUN(test_strings_runtimes_read_differently);
 	RUN(test_u64_args);
 	RUN(test_args_rules);
 	return CHECK_DONE();
