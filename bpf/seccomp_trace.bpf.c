@@ -125,7 +125,7 @@ static __always_inline void keep_value(struct st_target *t, __u32 k, __u64 v)
 	__u64 present;
 	__u32 n, i;
 
-	if (k >= ST_NR_ARGK)
+	if (k >= ST_NR_ARG_KINDS)
 		return;
 	present = t->arg_present[k];
 	for (i = 0; i < ST_MAX_ARG_VALUES; i++)
@@ -142,7 +142,7 @@ static __always_inline void keep_value(struct st_target *t, __u32 k, __u64 v)
 	__sync_fetch_and_or(&t->arg_present[k], 1ULL << n);
 }
 
-/* --args: the argument that matters of the syscalls enum st_argk lists. */
+/* --args: the argument that matters of the syscalls enum st_arg_kind lists. */
 static __always_inline void record_args(struct st_target *t, struct pt_regs *regs, __u32 abi,
 					__u64 nr)
 {
@@ -153,24 +153,24 @@ static __always_inline void record_args(struct st_target *t, struct pt_regs *reg
 		/* struct clone_args starts with the flags */
 		syscall_args(regs, abi, &a0, &a1);
 		if (bpf_probe_read_user(&flags, sizeof(flags), (void *)a0) == 0)
-			keep_value(t, ST_ARGK_CLONE, flags & ST_CLONE_NS_MASK);
+			keep_value(t, ST_ARG_KIND_CLONE, flags & ST_CLONE_NS_MASK);
 		return;
 	}
-	for (k = 0; k < ST_NR_ARGK; k++)
-		if (nr == nrs.argk[k][abi])
+	for (k = 0; k < ST_NR_ARG_KINDS; k++)
+		if (nr == nrs.arg_kind[k][abi])
 			break;
-	if (k >= ST_NR_ARGK)
+	if (k >= ST_NR_ARG_KINDS)
 		return;
 	syscall_args(regs, abi, &a0, &a1);
 	switch (k) {
-	case ST_ARGK_SOCKET:
+	case ST_ARG_KIND_SOCKET:
 		keep_value(t, k, (a0 & 0xffffffff) << 32 | (a1 & ~ST_SOCK_FLAGS & 0xffffffff));
 		break;
-	case ST_ARGK_CLONE:
+	case ST_ARG_KIND_CLONE:
 		keep_value(t, k, a0 & ST_CLONE_NS_MASK);
 		break;
-	case ST_ARGK_PERSONALITY:
-	case ST_ARGK_PRCTL:
+	case ST_ARG_KIND_PERSONALITY:
+	case ST_ARG_KIND_PRCTL:
 		keep_value(t, k, a0);
 		break;
 	default:
@@ -184,29 +184,30 @@ static __always_inline bool is_exec(__u32 abi, __u64 nr)
 	return nr == nrs.execve[abi] || nr == nrs.execveat[abi];
 }
 
-/* The gate task made a syscall while its gate waits: does it open the gate,
- * and does this call itself belong to the gated set? */
-static __always_inline bool check_gate(struct st_target *t, struct pt_regs *regs, __u32 abi,
-				       __u64 nr)
+/* The task whose call starts the scope (scope_tgid) made a syscall while the
+ * scope waits: does it start the scope, and does this call itself belong to
+ * the scoped set? */
+static __always_inline bool check_scope_start(struct st_target *t, struct pt_regs *regs, __u32 abi,
+					      __u64 nr)
 {
 	__u64 a0, a1;
 
-	if (t->gate == ST_GATE_EXEC) {
+	if (t->scope == ST_SCOPE_EXEC) {
 		if (!is_exec(abi, nr))
 			return false;
-		t->gate_state = ST_GATE_OPEN;
+		t->scope_state = ST_SCOPE_STARTED;
 		return true;
 	}
 	if (is_exec(abi, nr)) {
 		/* The runtime's init became the workload without a filter. */
-		t->gate_state = ST_GATE_NEVER;
+		t->scope_state = ST_SCOPE_NEVER;
 		return false;
 	}
 	syscall_args(regs, abi, &a0, &a1);
 	if ((nr == nrs.seccomp[abi] && (__u32)a0 == SECCOMP_SET_MODE_FILTER) ||
 	    (nr == nrs.prctl[abi] && (__u32)a0 == PR_SET_SECCOMP &&
 	     (__u32)a1 == SECCOMP_MODE_FILTER))
-		t->gate_state = ST_GATE_OPEN;
+		t->scope_state = ST_SCOPE_STARTED;
 	return false; /* the load itself is the runtime's, not the workload's */
 }
 
@@ -227,7 +228,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	__u32 abi = ST_ABI_NATIVE, tgid, flags = 0;
 	__u64 nr = id, bit;
 	struct st_event *e;
-	bool gated;
+	bool in_scope;
 	void *rb;
 
 	if (!t)
@@ -247,18 +248,18 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		__sync_fetch_and_add(&t->out_of_range, 1);
 		return 0;
 	}
-	gated = t->gate_state == ST_GATE_OPEN;
-	if (t->gate_state == ST_GATE_WAITING && (!t->gate_tgid || tgid == t->gate_tgid))
-		gated = check_gate(t, regs, abi, nr);
+	in_scope = t->scope_state == ST_SCOPE_STARTED;
+	if (t->scope_state == ST_SCOPE_WAITING && (!t->scope_tgid || tgid == t->scope_tgid))
+		in_scope = check_scope_start(t, regs, abi, nr);
 
-	if (gated && (t->flags & ST_TARGET_ARGS))
+	if (in_scope && (t->flags & ST_TARGET_ARGS))
 		record_args(t, regs, abi, nr);
 
 	bit = 1ULL << (nr % 64);
 	if (first_set(&t->all[abi][nr / 64], bit))
 		flags |= ST_EV_ALL;
-	if (gated && first_set(&t->gated[abi][nr / 64], bit))
-		flags |= ST_EV_GATED;
+	if (in_scope && first_set(&t->scoped[abi][nr / 64], bit))
+		flags |= ST_EV_SCOPED;
 #ifdef ST_TEST_TINY_RING
 	flags |= ST_EV_ALL; /* test-only build: no de-duplication */
 #endif

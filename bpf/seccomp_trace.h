@@ -13,9 +13,9 @@
 #define ST_MAX_SYSCALLS 1024
 #define ST_BITMAP_WORDS (ST_MAX_SYSCALLS / 64)
 /* Per-slot ring buffer: first sightings only (each syscall at most once
- * before and once after the gate), 32 bytes each with the header: a real
- * workload's few hundred fit many times over, and the tracer drains as they
- * come. */
+ * before and once after the scope started), 32 bytes each with the header:
+ * a real workload's few hundred fit many times over, and the tracer drains
+ * as they come. */
 #ifdef ST_TEST_TINY_RING
 #define ST_RING_BYTES 4096 /* test-only build: a ring that fills up */
 #else
@@ -46,16 +46,16 @@ struct st_key {
 
 /* Argument recording (--args): for these syscalls the distinct values of the
  * argument that matters are kept in the kernel, up to ST_MAX_ARG_VALUES each. */
-enum st_argk {
-	ST_ARGK_PERSONALITY = 0, /* persona (arg0) */
-	ST_ARGK_SOCKET,		 /* domain (arg0) << 32 | type without NONBLOCK/CLOEXEC (arg1) */
-	ST_ARGK_CLONE,		 /* namespace flags of clone (arg0) and clone3 (clone_args.flags) */
-	ST_ARGK_PRCTL,		 /* option (arg0) */
-	ST_ARGK_FCNTL,		 /* cmd (arg1) */
-	ST_ARGK_SETSOCKOPT,	 /* level (arg1) */
-	ST_ARGK_GETSOCKOPT,	 /* level (arg1) */
-	ST_ARGK_IOCTL,		 /* request (arg1) */
-	ST_NR_ARGK,
+enum st_arg_kind {
+	ST_ARG_KIND_PERSONALITY = 0, /* persona (arg0) */
+	ST_ARG_KIND_SOCKET,	/* domain (arg0) << 32 | type without NONBLOCK/CLOEXEC (arg1) */
+	ST_ARG_KIND_CLONE,	/* namespace flags of clone (arg0) and clone3 (clone_args.flags) */
+	ST_ARG_KIND_PRCTL,	/* option (arg0) */
+	ST_ARG_KIND_FCNTL,	/* cmd (arg1) */
+	ST_ARG_KIND_SETSOCKOPT, /* level (arg1) */
+	ST_ARG_KIND_GETSOCKOPT, /* level (arg1) */
+	ST_ARG_KIND_IOCTL,	/* request (arg1) */
+	ST_NR_ARG_KINDS,
 };
 #define ST_MAX_ARG_VALUES 16
 
@@ -66,19 +66,20 @@ enum st_argk {
 #define ST_SOCK_FLAGS 0x80800ULL
 
 /* Target flags. */
-#define ST_TARGET_ARGS 0x1 /* record argument values (enum st_argk) */
+#define ST_TARGET_ARGS 0x1 /* record argument values (enum st_arg_kind) */
 
-/* When a target's gated set starts. Until the gate opens only `all` grows. */
-enum st_gate {
-	ST_GATE_NONE = 0,    /* open from the start */
-	ST_GATE_EXEC = 1,    /* at gate_tgid's execve (recorded): run's CMD */
-	ST_GATE_SECCOMP = 2, /* after gate_tgid loads a seccomp filter before it execs */
+/* Where recording starts for a target's `scoped` set (the hook's --scope;
+ * run's CMD): until then only `all` grows. */
+enum st_scope {
+	ST_SCOPE_ALL = 0,	    /* from the start of the trace */
+	ST_SCOPE_EXEC = 1,	    /* at scope_tgid's execve (recorded): run's CMD */
+	ST_SCOPE_AFTER_SECCOMP = 2, /* after scope_tgid loads a seccomp filter before it execs */
 };
 
-enum st_gate_state {
-	ST_GATE_WAITING = 0,
-	ST_GATE_OPEN = 1,
-	ST_GATE_NEVER = 2, /* gate_tgid exec'd without loading a filter first */
+enum st_scope_state {
+	ST_SCOPE_WAITING = 0,
+	ST_SCOPE_STARTED = 1,
+	ST_SCOPE_NEVER = 2, /* scope_tgid exec'd without loading a filter first */
 };
 
 /* One traced target; lives in the `targets` hash map, updated in place by the
@@ -86,25 +87,25 @@ enum st_gate_state {
 struct st_target {
 	__u32 slot;	    /* index into `rings` */
 	__u32 exclude_tgid; /* host tgid whose syscalls are not recorded (run's init) */
-	__u32 gate;	    /* enum st_gate */
-	__u32 gate_tgid;    /* host tgid whose syscall opens the gate; 0: any */
-	__u32 gate_state;   /* enum st_gate_state, written by the program */
+	__u32 scope;	    /* enum st_scope */
+	__u32 scope_tgid;   /* host tgid whose syscall starts the scope; 0: any */
+	__u32 scope_state;  /* enum st_scope_state, written by the program */
 	__u32 flags;	    /* ST_TARGET_* */
 	__u64 lost;	    /* ring buffer reservations that failed */
 	__u64 out_of_range; /* syscall ids >= ST_MAX_SYSCALLS */
-	__u64 all[ST_NR_ABI][ST_BITMAP_WORDS];	 /* since the target was registered */
-	__u64 gated[ST_NR_ABI][ST_BITMAP_WORDS]; /* since the gate opened */
-	/* argument values seen while gated, per enum st_argk */
-	__u32 arg_n[ST_NR_ARGK];       /* slots claimed */
-	__u32 arg_overflow;	       /* bit per kind: more values than slots */
-	__u32 inum;		       /* the key's, stamped on each event */
-	__u64 arg_present[ST_NR_ARGK]; /* bit per slot written */
-	__u64 arg_vals[ST_NR_ARGK][ST_MAX_ARG_VALUES];
+	__u64 all[ST_NR_ABI][ST_BITMAP_WORDS];	  /* since the target was registered */
+	__u64 scoped[ST_NR_ABI][ST_BITMAP_WORDS]; /* since the scope started */
+	/* argument values seen in scope, per enum st_arg_kind */
+	__u32 arg_n[ST_NR_ARG_KINDS];	    /* slots claimed */
+	__u32 arg_overflow;		    /* bit per kind: more values than slots */
+	__u32 inum;			    /* the key's, stamped on each event */
+	__u64 arg_present[ST_NR_ARG_KINDS]; /* bit per slot written */
+	__u64 arg_vals[ST_NR_ARG_KINDS][ST_MAX_ARG_VALUES];
 };
 
 /* Which sets an event is a first sighting in. */
-#define ST_EV_ALL   0x1
-#define ST_EV_GATED 0x2
+#define ST_EV_ALL    0x1
+#define ST_EV_SCOPED 0x2
 
 struct st_event {
 	__u32 abi;
@@ -123,7 +124,7 @@ struct st_nrs {
 	__u32 seccomp[ST_NR_ABI];
 	__u32 prctl[ST_NR_ABI];
 	__u32 clone3[ST_NR_ABI];
-	__u32 argk[ST_NR_ARGK][ST_NR_ABI]; /* the syscall of each enum st_argk */
+	__u32 arg_kind[ST_NR_ARG_KINDS][ST_NR_ABI]; /* the syscall of each enum st_arg_kind */
 };
 
 struct st_config {

@@ -33,14 +33,9 @@
 /* How long the hook waits for the tracer to arm; the runtime waits for us. */
 #define ARM_TIMEOUT_MS 10000
 
-enum scope {
-	SCOPE_AFTER_SECCOMP,
-	SCOPE_ALL,
-};
-
 struct hook_opts {
 	const char *log_file;
-	enum scope scope;
+	enum st_scope scope; /* ST_SCOPE_AFTER_SECCOMP or ST_SCOPE_ALL */
 	bool verbose;
 	bool args;
 	struct st_output_opts out;
@@ -136,10 +131,9 @@ static int prepare(struct hook_job *job, struct st_error *err)
 		job->spec.kind = ST_KEY_MNTNS;
 		job->spec.inum = mntns;
 	}
-	if (job->opts.scope == SCOPE_AFTER_SECCOMP) {
-		job->spec.gate = ST_GATE_SECCOMP;
-		job->spec.gate_tgid = job->state.pid;
-	}
+	job->spec.scope = job->opts.scope;
+	if (job->opts.scope == ST_SCOPE_AFTER_SECCOMP)
+		job->spec.scope_tgid = job->state.pid;
 	if (job->opts.args)
 		job->spec.flags |= ST_TARGET_ARGS;
 	return 0;
@@ -149,10 +143,10 @@ static int prepare(struct hook_job *job, struct st_error *err)
 static void pick_set(const struct hook_job *job, const struct st_trace_result *res,
 		     struct st_sysset *out)
 {
-	if (job->opts.scope == SCOPE_ALL) {
+	if (job->opts.scope == ST_SCOPE_ALL) {
 		*out = res->all;
-	} else if (res->gate_state == ST_GATE_OPEN) {
-		*out = res->gated;
+	} else if (res->scope_state == ST_SCOPE_STARTED) {
+		*out = res->scoped;
 		st_sysset_keep_ambient(out, &res->all);
 		st_info("recorded from the runtime's seccomp filter load on: %u of the %u syscalls "
 			"seen kept (the runtime's own set-up left out)",
@@ -262,9 +256,7 @@ static __attribute__((noreturn)) void tracer_main(struct hook_job *job, int stat
 		st_error_set(&err, errno, "signalfd");
 		goto fail;
 	}
-	if (st_tracer_open(&(struct st_tracer_opts){.libbpf_debug = job->opts.verbose}, &t, &err) <
-		0 ||
-	    st_tracer_arm(t, &job->spec, &err) < 0)
+	if (st_tracer_open(&t, &err) < 0 || st_tracer_arm(t, &job->spec, &err) < 0)
 		goto fail;
 	st_info("tracing container %s (pid %d, %s %u) into %s", job->state.id ?: "?",
 		job->state.pid,
@@ -349,9 +341,9 @@ static int parse_opts(int argc, char **argv, struct hook_opts *o)
 			break;
 		case 's':
 			if (!strcmp(optarg, "after-seccomp")) {
-				o->scope = SCOPE_AFTER_SECCOMP;
+				o->scope = ST_SCOPE_AFTER_SECCOMP;
 			} else if (!strcmp(optarg, "all")) {
-				o->scope = SCOPE_ALL;
+				o->scope = ST_SCOPE_ALL;
 			} else {
 				fprintf(stderr, "seccomp-trace: hook: unknown --scope '%s'\n",
 					optarg);
@@ -390,7 +382,7 @@ static int parse_opts(int argc, char **argv, struct hook_opts *o)
 
 int cmd_hook(int argc, char **argv)
 {
-	struct hook_job job = {.pidfd = -1};
+	struct hook_job job = {.opts.scope = ST_SCOPE_AFTER_SECCOMP, .pidfd = -1};
 	struct st_error err = {0};
 	int pipefd[2], rc;
 	pid_t tracer;

@@ -241,7 +241,7 @@ int cmd_run(int argc, char **argv)
 		st_error_wrap(&err, "cannot use base profile");
 		goto fail;
 	}
-	if (st_tracer_open(&(struct st_tracer_opts){.libbpf_debug = o.verbose}, &t, &err) < 0)
+	if (st_tracer_open(&t, &err) < 0)
 		goto fail;
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(st_pipe, O_CLOEXEC) < 0) {
 		st_error_set(&err, errno, "pipe");
@@ -279,11 +279,11 @@ int cmd_run(int argc, char **argv)
 	if (st_ns_inum(init_pid, "pid", &inum, &err) < 0)
 		goto kill_init;
 	/* The init is not traced; CMD, the only other process, starts the
-	 * gated set with its execve. */
+	 * scoped set with its execve. */
 	spec = (struct st_target_spec){.kind = ST_KEY_PIDNS,
 				       .inum = inum,
 				       .exclude_tgid = init_pid,
-				       .gate = ST_GATE_EXEC,
+				       .scope = ST_SCOPE_EXEC,
 				       .flags = o.args ? ST_TARGET_ARGS : 0};
 	if (st_tracer_arm(t, &spec, &err) < 0)
 		goto kill_init;
@@ -306,13 +306,13 @@ int cmd_run(int argc, char **argv)
 	/* CMD's status stands only if its profile is complete and written. */
 	if (st_tracer_finish(t, &res, &err) < 0)
 		goto fail;
-	if (res.gate_state != ST_GATE_OPEN) {
+	if (res.scope_state != ST_SCOPE_STARTED) {
 		st_error_set(&err, 0, "%s never started; no profile written", argv[optind]);
 		goto fail;
 	}
 	/* A handler CMD installed may run in production even if no signal came here. */
-	st_sysset_add_signal_return(&res.gated, &res.gated, false);
-	if (emit_profile(&o, base, &res.gated, &res.args, &err) < 0)
+	st_sysset_add_signal_return(&res.scoped, &res.scoped, false);
+	if (emit_profile(&o, base, &res.scoped, &res.args, &err) < 0)
 		goto fail;
 	st_tracer_close(t);
 	st_profile_free(base);

@@ -8,11 +8,11 @@
 #include "log.h"
 #include "profile.h"
 
-static const char *const what_arg[ST_NR_ARGK] = {
-    [ST_ARGK_PERSONALITY] = "persona",	 [ST_ARGK_SOCKET] = "domain and type",
-    [ST_ARGK_CLONE] = "namespace flags", [ST_ARGK_PRCTL] = "option",
-    [ST_ARGK_FCNTL] = "command",	 [ST_ARGK_SETSOCKOPT] = "level",
-    [ST_ARGK_GETSOCKOPT] = "level",	 [ST_ARGK_IOCTL] = "request",
+static const char *const what_arg[ST_NR_ARG_KINDS] = {
+    [ST_ARG_KIND_PERSONALITY] = "persona",   [ST_ARG_KIND_SOCKET] = "domain and type",
+    [ST_ARG_KIND_CLONE] = "namespace flags", [ST_ARG_KIND_PRCTL] = "option",
+    [ST_ARG_KIND_FCNTL] = "command",	     [ST_ARG_KIND_SETSOCKOPT] = "level",
+    [ST_ARG_KIND_GETSOCKOPT] = "level",	     [ST_ARG_KIND_IOCTL] = "request",
 };
 
 static ssize_t find_name(char **names, size_t n, const char *name)
@@ -49,29 +49,29 @@ static int set_arg(struct st_arg *a, uint32_t index, uint64_t value, uint64_t va
 /* The rule for one recorded value of kind k. */
 static int value_rule(unsigned k, uint64_t v, struct st_rule *r, struct st_error *err)
 {
-	size_t nargs = k == ST_ARGK_SOCKET ? 2 : 1;
+	size_t nargs = k == ST_ARG_KIND_SOCKET ? 2 : 1;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->names = calloc(2, sizeof(char *));
 	r->args = calloc(nargs, sizeof(*r->args));
-	if (!r->names || !r->args || !(r->names[0] = strdup(st_argk_syscall(k))) ||
+	if (!r->names || !r->args || !(r->names[0] = strdup(st_arg_kind_syscall(k))) ||
 	    !(r->action = strdup(ST_ACT_ALLOW)))
 		return st_error_set(err, ENOMEM, "argument rule");
 	r->n_names = 1;
 	r->has_args = true;
 	r->n_args = nargs;
 	switch (k) {
-	case ST_ARGK_SOCKET:
+	case ST_ARG_KIND_SOCKET:
 		rc = set_arg(&r->args[0], 0, v >> 32, 0, "SCMP_CMP_EQ", err);
 		if (rc == 0)
 			rc = set_arg(&r->args[1], 1, ~ST_SOCK_FLAGS & 0xffffffffULL, v & 0xffffffff,
 				     "SCMP_CMP_MASKED_EQ", err);
 		return rc;
-	case ST_ARGK_CLONE:
+	case ST_ARG_KIND_CLONE:
 		return set_arg(&r->args[0], 0, ST_CLONE_NS_MASK, v, "SCMP_CMP_MASKED_EQ", err);
-	case ST_ARGK_PERSONALITY:
-	case ST_ARGK_PRCTL:
+	case ST_ARG_KIND_PERSONALITY:
+	case ST_ARG_KIND_PRCTL:
 		return set_arg(&r->args[0], 0, v, 0, "SCMP_CMP_EQ", err);
 	default:
 		return set_arg(&r->args[0], 1, v, 0, "SCMP_CMP_EQ", err);
@@ -117,10 +117,10 @@ int st_cond_rules_build(const struct st_sysset *seen, const struct st_arg_values
 			char **names, size_t *n_names, struct st_cond_rules *out,
 			struct st_error *err)
 {
-	for (unsigned k = 0; k < ST_NR_ARGK; k++) {
-		const char *name = st_argk_syscall(k);
+	for (unsigned k = 0; k < ST_NR_ARG_KINDS; k++) {
+		const char *name = st_arg_kind_syscall(k);
 		bool called = find_name(names, *n_names, name) >= 0;
-		bool clone3 = k == ST_ARGK_CLONE && find_name(names, *n_names, "clone3") >= 0;
+		bool clone3 = k == ST_ARG_KIND_CLONE && find_name(names, *n_names, "clone3") >= 0;
 		struct st_rule *rules;
 
 		if (!called && !clone3)

@@ -156,7 +156,7 @@ unsigned st_sysset_add_signal_return(struct st_sysset *s, const struct st_sysset
 	return added;
 }
 
-unsigned st_sysset_keep_ambient(struct st_sysset *tight, const struct st_sysset *all)
+unsigned st_sysset_keep_ambient(struct st_sysset *scoped, const struct st_sysset *all)
 {
 	/* Threads waking each other, signal delivery, the allocator and the
 	 * scheduler: a Go runtime's thread does any of these between the
@@ -171,22 +171,22 @@ unsigned st_sysset_keep_ambient(struct st_sysset *tight, const struct st_sysset 
 	unsigned added = 0;
 
 	for (unsigned abi = 0; abi < ST_NR_ABI; abi++)
-		added += add_names(tight, abi, ambient, sizeof(ambient) / sizeof(ambient[0]), all);
+		added += add_names(scoped, abi, ambient, sizeof(ambient) / sizeof(ambient[0]), all);
 	return added;
 }
 
-const char *st_argk_syscall(unsigned k)
+const char *st_arg_kind_syscall(unsigned k)
 {
-	static const char *const names[ST_NR_ARGK] = {
-	    [ST_ARGK_PERSONALITY] = "personality",
-	    [ST_ARGK_SOCKET] = "socket",
-	    [ST_ARGK_CLONE] = "clone",
-	    [ST_ARGK_PRCTL] = "prctl",
-	    [ST_ARGK_FCNTL] = "fcntl",
-	    [ST_ARGK_SETSOCKOPT] = "setsockopt",
-	    [ST_ARGK_GETSOCKOPT] = "getsockopt",
-	    [ST_ARGK_IOCTL] = "ioctl",
+	static const char *const names[ST_NR_ARG_KINDS] = {
+	    [ST_ARG_KIND_PERSONALITY] = "personality",
+	    [ST_ARG_KIND_SOCKET] = "socket",
+	    [ST_ARG_KIND_CLONE] = "clone",
+	    [ST_ARG_KIND_PRCTL] = "prctl",
+	    [ST_ARG_KIND_FCNTL] = "fcntl",
+	    [ST_ARG_KIND_SETSOCKOPT] = "setsockopt",
+	    [ST_ARG_KIND_GETSOCKOPT] = "getsockopt",
+	    [ST_ARG_KIND_IOCTL] = "ioctl",
 	};
 
-	return k < ST_NR_ARGK ? names[k] : NULL;
+	return k < ST_NR_ARG_KINDS ? names[k] : NULL;
 }

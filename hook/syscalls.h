@@ -23,10 +23,10 @@ static inline bool st_sysset_has(const struct st_sysset *s, unsigned abi, unsign
 	return abi < ST_NR_ABI && nr < ST_MAX_SYSCALLS && (s->bits[abi][nr / 64] >> (nr % 64)) & 1;
 }
 
-/* Distinct argument values per enum st_argk (native ABI, gated calls). */
+/* Distinct argument values per enum st_arg_kind (native ABI, scoped calls). */
 struct st_arg_values {
-	uint64_t v[ST_NR_ARGK][ST_MAX_ARG_VALUES]; /* sorted, unique */
-	uint32_t n[ST_NR_ARGK];
+	uint64_t v[ST_NR_ARG_KINDS][ST_MAX_ARG_VALUES]; /* sorted, unique */
+	uint32_t n[ST_NR_ARG_KINDS];
 	uint32_t overflow; /* bit per kind: more values than could be kept */
 };
 
@@ -56,12 +56,12 @@ unsigned st_sysset_add_signal_return(struct st_sysset *s, const struct st_sysset
 /* Ambient syscalls: what a process's own runtime does at unpredictable
  * moments (thread wake-ups, signals, memory, sleeping) rather than because of
  * what the program is doing. A syscall of this kind seen anywhere in `all`
- * is kept in `tight` even if it was seen only before the gate. Returns how
- * many were added. */
-unsigned st_sysset_keep_ambient(struct st_sysset *tight, const struct st_sysset *all);
+ * is kept in `scoped` even if it was seen only before the scope started
+ * (the hook's --scope after-seccomp). Returns how many were added. */
+unsigned st_sysset_keep_ambient(struct st_sysset *scoped, const struct st_sysset *all);
 
-/* The syscall whose argument enum st_argk kind k records ("socket"). */
-const char *st_argk_syscall(unsigned k);
+/* The syscall whose argument enum st_arg_kind kind k records ("socket"). */
+const char *st_arg_kind_syscall(unsigned k);
 
 /* "2.5.4": the libseccomp in use, for messages. */
 const char *st_libseccomp_version(void);

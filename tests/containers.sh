@@ -12,7 +12,7 @@ CT_PODMAN_RUNROOT=/run/seccomp-trace-tests/$(printf %s "$ST_WORK" | sha256sum | 
 CT_IMAGE=localhost/seccomp-trace-busybox:test
 export CONTAINERS_CONF=$ST_SOURCE/tests/containers.conf
 
-# The seccomp profile in force while tracing in the tight-profile tests: it
+# The seccomp profile in force while tracing in the after-seccomp tests: it
 # allows all but one call, so that the runtime loads a filter at its usual point.
 CT_TRACE_SECCOMP='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
   "syscalls":[{"names":["kcmp"],"action":"SCMP_ACT_ERRNO"}]}'

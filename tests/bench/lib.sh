@@ -47,7 +47,7 @@ export ST_SOURCE=$BENCH_SRC
 ct_rootfs
 mkdir -p "$BENCH_OUT" "$CT_STATE/runc"
 
-# The pin directory of this build's BPF object (see hook/tracer.c).
+# The pin directory of this build's BPF object (see hook/tracer_pins.h and hook/tracer_loader.c).
 ST_HASH=$("$BT" objhash "$BENCH_BUILD/bpf/seccomp_trace_bpf.bpf.o")
 ST_PIN=/sys/fs/bpf/seccomp-trace/$ST_HASH
 

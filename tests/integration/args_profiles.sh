@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --args: argument conditions recorded and enforced. Under runc, crun and
 # podman: a socket rule for AF_UNIX only (AF_INET then fails with EPERM), a
-# clone rule that allows forks but not a new namespace, and the tight-profile
+# clone rule that allows forks but not a new namespace, and the after-seccomp
 # workloads replaying under their args profiles.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../containers.sh"
@@ -66,7 +66,7 @@ for rt in runc crun podman; do
 	under "$rt" "$p-fork.json" stprobe clone:newuts && die "$rt: clone(CLONE_NEWUTS) allowed"
 	grep -q 'clone newuts: Operation not permitted' "$T/last.out" || die "$rt: newuts: $(cat "$T/last.out")"
 
-	# the tight-profile workloads replay under their args profiles
+	# the after-seccomp profile workloads replay under their args profiles
 	trace "$rt" "$p-ls.json" ls /
 	under "$rt" "$p-ls.json" ls / || die "$rt: ls / does not replay: $(cat "$T/last.out")"
 	cmp -s "$p-ls.json.out" "$T/last.out" || die "$rt: ls / replay differs"

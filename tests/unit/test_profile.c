@@ -496,13 +496,13 @@ static void test_args_rules(void)
 	add_native(&s, "ioctl");
 	add_native(&s, "prctl");
 	add_native(&s, "write");
-	a.n[ST_ARGK_SOCKET] = 2;
-	a.v[ST_ARGK_SOCKET][0] = 1ULL << 32 | 1; /* AF_UNIX, SOCK_STREAM */
-	a.v[ST_ARGK_SOCKET][1] = 2ULL << 32 | 2; /* AF_INET, SOCK_DGRAM */
-	a.n[ST_ARGK_PERSONALITY] = 1;
-	a.v[ST_ARGK_PERSONALITY][0] = 0xffffffff;
-	a.n[ST_ARGK_CLONE] = 1; /* from clone3's flags */
-	a.overflow = 1u << ST_ARGK_IOCTL;
+	a.n[ST_ARG_KIND_SOCKET] = 2;
+	a.v[ST_ARG_KIND_SOCKET][0] = 1ULL << 32 | 1; /* AF_UNIX, SOCK_STREAM */
+	a.v[ST_ARG_KIND_SOCKET][1] = 2ULL << 32 | 2; /* AF_INET, SOCK_DGRAM */
+	a.n[ST_ARG_KIND_PERSONALITY] = 1;
+	a.v[ST_ARG_KIND_PERSONALITY][0] = 0xffffffff;
+	a.n[ST_ARG_KIND_CLONE] = 1; /* from clone3's flags */
+	a.overflow = 1u << ST_ARG_KIND_IOCTL;
 	/* prctl: called through the compat ABI too, not recordable there */
 	st_sysset_add(&s, ST_ABI_COMPAT, st_syscall_nr(ST_ABI_COMPAT, "prctl"));
 

@@ -82,19 +82,19 @@ static void test_signal_return(void)
 
 static void test_keep_ambient(void)
 {
-	struct st_sysset all = {0}, tight = {0};
+	struct st_sysset all = {0}, scoped = {0};
 
 	st_sysset_add(&all, ST_ABI_NATIVE, SYS_futex);
 	st_sysset_add(&all, ST_ABI_NATIVE, SYS_mount);
 	st_sysset_add(&all, ST_ABI_NATIVE, SYS_pivot_root);
-	st_sysset_add(&tight, ST_ABI_NATIVE, SYS_write);
-	/* futex stays even if seen only before the gate; set-up calls do not,
-	 * and nothing unseen is invented */
-	CHECK(st_sysset_keep_ambient(&tight, &all) == 1);
-	CHECK(st_sysset_has(&tight, ST_ABI_NATIVE, SYS_futex));
-	CHECK(!st_sysset_has(&tight, ST_ABI_NATIVE, SYS_mount));
-	CHECK(!st_sysset_has(&tight, ST_ABI_NATIVE, SYS_pivot_root));
-	CHECK(!st_sysset_has(&tight, ST_ABI_NATIVE, SYS_mmap));
+	st_sysset_add(&scoped, ST_ABI_NATIVE, SYS_write);
+	/* futex stays even if seen only before the scope started; set-up
+	 * calls do not, and nothing unseen is invented */
+	CHECK(st_sysset_keep_ambient(&scoped, &all) == 1);
+	CHECK(st_sysset_has(&scoped, ST_ABI_NATIVE, SYS_futex));
+	CHECK(!st_sysset_has(&scoped, ST_ABI_NATIVE, SYS_mount));
+	CHECK(!st_sysset_has(&scoped, ST_ABI_NATIVE, SYS_pivot_root));
+	CHECK(!st_sysset_has(&scoped, ST_ABI_NATIVE, SYS_mmap));
 }
 
 int main(void)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Syscalls in the tight (--scope after-seccomp) vs the full (--scope all)
+# Syscalls in the after-seccomp (--scope after-seccomp) vs the full (--scope all)
 # profile, for a few busybox workloads under each runtime. Prints a markdown
-# table. Usage: tests/bench/tight_table.sh   (as root)
+# table. Usage: tests/bench/after_seccomp_table.sh   (as root)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scripts/setup
 cmake -S . -B build >/dev/null && cmake --build build -j"$(nproc)" >/dev/null
 export ST_BIN=$PWD/build/seccomp-trace ST_PROBE=$PWD/build/tests/stprobe
-export ST_WORK=$PWD/build/bench-tight
+export ST_WORK=$PWD/build/bench-after-seccomp
 rm -rf "$ST_WORK"
 . tests/containers.sh
 W=$ST_WORK/w
@@ -25,7 +25,7 @@ oci() { # RT NNP SCOPE CMD...
 	count "$W/p$n.json"
 }
 ct_podman_image
-ct_hooks_dir "$W/h-tight"
+ct_hooks_dir "$W/h-after-seccomp"
 ct_hooks_dir "$W/h-all" --scope all
 pm() { # SCOPE CMD...
 	local scope=$1
@@ -37,7 +37,7 @@ pm() { # SCOPE CMD...
 	count "$W/p$n.json"
 }
 
-echo "| runtime | \`true\` tight / full | \`ls /\` tight / full | shell script tight / full |"
+echo "| runtime | \`true\` after-seccomp / all | \`ls /\` after-seccomp / all | shell script after-seccomp / all |"
 echo "|---|---|---|---|"
 for rt in runc crun; do
 	for nnp in true false; do
@@ -54,6 +54,6 @@ row="| podman (crun), default profile"
 for w in true "ls /" "$CT_WORKLOAD_SCRIPT"; do
 	# shellcheck disable=SC2086
 	if [ "$w" = "$CT_WORKLOAD_SCRIPT" ]; then set -- sh -c "$CT_WORKLOAD_SCRIPT"; else set -- $w; fi
-	row+=" | $(pm tight "$@") / $(pm all "$@")"
+	row+=" | $(pm after-seccomp "$@") / $(pm all "$@")"
 done
 echo "$row |"

@@ -2,7 +2,7 @@
 # --scope after-seccomp (the default): recording starts where the runtime
 # loads the container's seccomp filter. For runc and crun with
 # noNewPrivileges true and false, and podman with its default profile: the
-# tight profile leaves the runtime's set-up out, is smaller than the full
+# after-seccomp profile leaves the runtime's set-up out, is smaller than the full
 # one, and replays, for `ls /` and for a shell script doing a bit of
 # everything.
 . "$(dirname "$0")/../lib.sh"
@@ -19,7 +19,7 @@ trace_oci() { # RT NNP SCOPE OUT CMD...
 	n=$((n + 1))
 	ct_bundle "$T/t$n" --annotation "of:$out" --log "$T/hook.log" --nnp "$nnp" \
 		--seccomp "$CT_TRACE_SECCOMP" --hook-args "--scope $scope" -- "$@"
-	ct_run "$rt" "$T/t$n" "st-tight-$$-$n" >"$out.out" || die "$rt: traced run of $* failed"
+	ct_run "$rt" "$T/t$n" "st-scope-$$-$n" >"$out.out" || die "$rt: traced run of $* failed"
 	ct_wait_file "$out" || die "$rt: no profile for $*"
 }
 
@@ -28,7 +28,7 @@ replay_oci() { # RT NNP PROFILE CMD...
 	shift 3
 	n=$((n + 1))
 	ct_bundle "$T/t$n" --nnp "$nnp" --seccomp "$(ct_oci_seccomp "$prof")" -- "$@"
-	ct_run "$rt" "$T/t$n" "st-tight-$$-$n" >"$prof.replay" 2>"$prof.replay.err" ||
+	ct_run "$rt" "$T/t$n" "st-scope-$$-$n" >"$prof.replay" 2>"$prof.replay.err" ||
 		die "$rt nnp=$nnp: $* does not replay under $prof: $(cat "$prof.replay.err")"
 	cmp -s "$prof.out" "$prof.replay" || die "$rt nnp=$nnp: replay of $* printed something else"
 }
@@ -42,7 +42,7 @@ for rt in runc crun; do
 		assert_allows "$p-ls-all.json" "${SETUP_CALLS[@]}"
 		assert_allows "$p-ls.json" execve getdents64 rt_sigreturn
 		[ "$(count "$p-ls.json")" -lt "$(count "$p-ls-all.json")" ] ||
-			die "$rt nnp=$nnp: tight profile not smaller than the full one"
+			die "$rt nnp=$nnp: after-seccomp profile not smaller than the full one"
 		grep -q "recorded from the runtime's seccomp filter load on" "$T/hook.log" ||
 			die "the filter load was not seen"
 		replay_oci "$rt" "$nnp" "$p-ls.json" ls /
@@ -60,7 +60,7 @@ done
 # hook, and the log says so.
 n=$((n + 1))
 ct_bundle "$T/t$n" --annotation "of:$T/unconfined.json" --log "$T/unconf.log" -- ls /
-ct_run runc "$T/t$n" "st-tight-$$-$n" >/dev/null
+ct_run runc "$T/t$n" "st-scope-$$-$n" >/dev/null
 ct_wait_file "$T/unconfined.json" || die "no profile without a filter"
 assert_allows "$T/unconfined.json" mount pivot_root
 grep -q "no seccomp filter load was seen" "$T/unconf.log" || die "the fallback is not logged"
@@ -80,7 +80,7 @@ for f in pm-ls pm-all pm-sh; do ct_wait_file "$T/$f.json" || die "podman: no $f.
 assert_lacks "$T/pm-ls.json" "${SETUP_CALLS[@]}"
 assert_lacks "$T/pm-sh.json" "${SETUP_CALLS[@]}"
 assert_allows "$T/pm-all.json" "${SETUP_CALLS[@]}"
-[ "$(count "$T/pm-ls.json")" -lt "$(count "$T/pm-all.json")" ] || die "podman: tight not smaller"
+[ "$(count "$T/pm-ls.json")" -lt "$(count "$T/pm-all.json")" ] || die "podman: after-seccomp profile not smaller"
 prun --security-opt seccomp="$T/pm-ls.json" "$CT_IMAGE" ls / >"$T/pm-ls.replay" ||
 	die "podman: ls / does not replay"
 cmp -s "$T/pm-ls.json.out" "$T/pm-ls.replay" || die "podman: ls / replay differs"
