@@ -1,0 +1,640 @@
+/* What a set of seccomp audit records teaches (see learn.h).
+ *
+ * Gaps. Every audit record takes the next serial number when it is made
+ * (kernel/audit.c: audit_serial; the records of one event share one), then
+ * goes to auditd or, when none listens, to printk under its rate limit, so a
+ * serial number missing between two that are present is a record that
+ * never reached this log. The kernel also says so itself ("callbacks
+ * suppressed", "audit_lost=", "backlog limit exceeded"); both count when they
+ * fall in the time window. A drop after the last record leaves no trace
+ * until the next one: a log that ends at the rate limit is suspect too. */
+#include "learn.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+#define MAX_GAP_MESSAGES 8
+/* Serial numbers kept per boot for the gap check; past this the check
+ * starts over (a gap across the cut goes unseen, memory stays bounded). */
+#define MAX_SERIALS (4u << 20)
+/* Records of concurrent events reach the log slightly out of order. */
+#define SERIAL_REORDER 1024
+
+struct serial_pt {
+	uint32_t serial;
+	uint64_t ms;
+};
+
+/* (arch, nr) -> index in a vector of st_learned. */
+struct call_table {
+	struct st_learned *v;
+	size_t n, cap;
+	uint32_t *slots; /* index + 1; 0: empty */
+	size_t n_slots;
+};
+
+struct st_learn {
+	struct st_learn_opts o;
+	struct st_learn_stats stats;
+	struct call_table calls, unattributed;
+
+	char *gaps[MAX_GAP_MESSAGES];
+	size_t n_gaps;
+	uint64_t total_gaps;
+
+	/* serial numbers of the current boot */
+	struct serial_pt *serials;
+	size_t n_serials, cap_serials;
+	uint32_t last_serial;
+	uint64_t last_ms;
+	uint64_t missing_records;
+
+	/* time of the last kernel record, and loss messages since it */
+	bool have_prev;
+	uint64_t prev_ms;
+	uint64_t pending;
+	char pending_msg[256];
+
+	/* times of the last ratelimit_burst kernel records (a ring) */
+	uint64_t *recent;
+	size_t n_recent, recent_pos;
+	uint64_t kernel_records;
+};
+
+static void set_gap(struct st_learn *l, const char *msg)
+{
+	l->total_gaps++;
+	if (l->n_gaps < MAX_GAP_MESSAGES)
+		l->gaps[l->n_gaps++] = strdup(msg);
+}
+
+void st_learn_gap(struct st_learn *l, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	set_gap(l, buf);
+}
+
+int st_learn_new(const struct st_learn_opts *o, struct st_learn **out, struct st_error *err)
+{
+	struct st_learn *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return st_error_set(err, ENOMEM, "learn");
+	l->o = *o;
+	if (l->o.ratelimit_burst) {
+		l->recent = calloc(l->o.ratelimit_burst, sizeof(*l->recent));
+		if (!l->recent) {
+			free(l);
+			return st_error_set(err, ENOMEM, "learn");
+		}
+	}
+	*out = l;
+	return 0;
+}
+
+static void table_free(struct call_table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].name);
+	free(t->v);
+	free(t->slots);
+}
+
+void st_learn_free(struct st_learn *l)
+{
+	if (!l)
+		return;
+	table_free(&l->calls);
+	table_free(&l->unattributed);
+	for (size_t i = 0; i < l->n_gaps; i++)
+		free(l->gaps[i]);
+	free(l->serials);
+	free(l->recent);
+	free(l);
+}
+
+/* ---- arches and names, from libseccomp ---- */
+
+/* libseccomp's arch names (seccomp_arch_resolve_name knows them; those
+ * this libseccomp lacks resolve to 0 and are skipped). */
+static const char *const scmp_arches[] = {
+    "x86",    "x86_64",	   "x32",    "arm",	 "aarch64",	"loongarch64", "m68k",	"mips",
+    "mips64", "mips64n32", "mipsel", "mipsel64", "mipsel64n32", "ppc",	       "ppc64", "ppc64le",
+    "s390",   "s390x",	   "parisc", "parisc64", "riscv64",	"sheb",	       "sh",
+};
+#define N_SCMP_ARCHES (sizeof(scmp_arches) / sizeof(scmp_arches[0]))
+
+static const char *arch_token_name(uint32_t token)
+{
+	static char names[N_SCMP_ARCHES][32];
+	static uint32_t tokens[N_SCMP_ARCHES];
+	static bool resolved;
+
+	if (!resolved) {
+		for (size_t i = 0; i < N_SCMP_ARCHES; i++) {
+			size_t k = (size_t)snprintf(names[i], sizeof(names[i]), "SCMP_ARCH_");
+
+			tokens[i] = seccomp_arch_resolve_name(scmp_arches[i]);
+			for (const char *p = scmp_arches[i]; *p && k + 1 < sizeof(names[i]); p++)
+				names[i][k++] = (*p >= 'a' && *p <= 'z') ? *p - 'a' + 'A' : *p;
+			names[i][k] = '\0';
+		}
+		resolved = true;
+	}
+	for (size_t i = 0; i < N_SCMP_ARCHES; i++)
+		if (tokens[i] && tokens[i] == token)
+			return names[i];
+	return NULL;
+}
+
+/* x32 calls reach seccomp with AUDIT_ARCH_X86_64 and the x32 bit in the
+ * number (arch/x86: __X32_SYSCALL_BIT); libseccomp names them on SCMP_ARCH_X32. */
+#define X32_SYSCALL_BIT 0x40000000
+
+static uint32_t record_token(uint32_t arch, int64_t nr)
+{
+	if (arch == SCMP_ARCH_X86_64 && nr >= 0 && (nr & X32_SYSCALL_BIT))
+		return SCMP_ARCH_X32;
+	return arch;
+}
+
+const char *st_audit_arch_name(uint32_t arch, int64_t nr)
+{
+	return arch_token_name(record_token(arch, nr));
+}
+
+/* libseccomp's name of nr on the record's arch, NULL if none. The name must
+ * lead back to nr: libseccomp gives negative pseudo numbers to calls an arch
+ * lacks, which no kernel records. */
+static char *name_of(uint32_t arch, int64_t nr)
+{
+	uint32_t token = record_token(arch, nr);
+	char *name;
+
+	if (nr < 0 || nr > INT_MAX || !arch_token_name(token))
+		return NULL;
+	name = seccomp_syscall_resolve_num_arch(token, (int)nr);
+	if (name && seccomp_syscall_resolve_name_arch(token, name) != (int)nr) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+/* ---- the (arch, nr) table ---- */
+
+static size_t slot_of(uint32_t arch, int64_t nr, size_t n_slots)
+{
+	uint64_t h = ((uint64_t)arch << 32) ^ (uint64_t)nr;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)(h & (n_slots - 1));
+}
+
+static int table_grow(struct call_table *t)
+{
+	size_t n = t->n_slots ? t->n_slots * 2 : 64;
+	uint32_t *s = calloc(n, sizeof(*s));
+
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t j = slot_of(t->v[i].arch, t->v[i].nr, n);
+
+		while (s[j])
+			j = (j + 1) & (n - 1);
+		s[j] = (uint32_t)i + 1;
+	}
+	free(t->slots);
+	t->slots = s;
+	t->n_slots = n;
+	return 0;
+}
+
+/* The entry for (arch, nr), made on first sight; NULL when memory or the
+ * bound runs out. */
+static struct st_learned *table_get(struct call_table *t, const struct st_audit_seccomp *sc,
+				    struct st_error *err)
+{
+	struct st_learned *e;
+	size_t j;
+
+	if (t->n_slots) {
+		for (j = slot_of(sc->arch, sc->syscall, t->n_slots); t->slots[j];
+		     j = (j + 1) & (t->n_slots - 1)) {
+			e = &t->v[t->slots[j] - 1];
+			if (e->arch == sc->arch && e->nr == sc->syscall)
+				return e;
+		}
+	}
+	if (t->n >= ST_LEARN_MAX_CALLS) {
+		st_error_set(err, 0,
+			     "more than %u distinct syscalls in the records: not a seccomp log",
+			     ST_LEARN_MAX_CALLS);
+		return NULL;
+	}
+	if ((t->n + 1) * 2 > t->n_slots && table_grow(t) < 0)
+		goto nomem;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 32;
+		struct st_learned *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			goto nomem;
+		t->v = v;
+		t->cap = cap;
+	}
+	e = &t->v[t->n];
+	memset(e, 0, sizeof(*e));
+	e->arch = sc->arch;
+	e->nr = sc->syscall;
+	e->name = name_of(sc->arch, sc->syscall);
+	e->arch_name = st_audit_arch_name(sc->arch, sc->syscall);
+	e->pid = sc->pid;
+	e->action = st_seccomp_action_name(sc->code);
+	st_audit_printable(sc->comm, sc->comm_len, e->comm, sizeof(e->comm));
+	for (j = slot_of(sc->arch, sc->syscall, t->n_slots); t->slots[j];
+	     j = (j + 1) & (t->n_slots - 1))
+		;
+	t->slots[j] = (uint32_t)++t->n;
+	return e;
+nomem:
+	st_error_set(err, ENOMEM, "cannot keep the syscalls learned");
+	return NULL;
+}
+
+/* ---- gaps ---- */
+
+static bool overlaps_window(const struct st_learn *l, uint64_t from, uint64_t to)
+{
+	return !(l->o.has_since && to < l->o.since_ms) && !(l->o.has_until && from > l->o.until_ms);
+}
+
+static void fmt_time(uint64_t ms, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu.%03u", (unsigned long long)(ms / 1000), (unsigned)(ms % 1000));
+}
+
+static int cmp_serial(const void *a, const void *b)
+{
+	const struct serial_pt *x = a, *y = b;
+
+	return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+/* The serial numbers of one boot are all in: find the ones missing. */
+static void serials_settle(struct st_learn *l)
+{
+	uint64_t missing = 0, jumps = 0;
+	char first[512] = "";
+
+	qsort(l->serials, l->n_serials, sizeof(*l->serials), cmp_serial);
+	for (size_t i = 1; i < l->n_serials; i++) {
+		const struct serial_pt *a = &l->serials[i - 1], *b = &l->serials[i];
+		uint64_t lo = a->ms < b->ms ? a->ms : b->ms, hi = a->ms < b->ms ? b->ms : a->ms;
+		char t0[32], t1[32];
+
+		if (b->serial <= a->serial + 1 || !overlaps_window(l, lo, hi))
+			continue;
+		missing += b->serial - a->serial - 1;
+		if (!jumps++) {
+			fmt_time(lo, t0, sizeof(t0));
+			fmt_time(hi, t1, sizeof(t1));
+			snprintf(first, sizeof(first), "from %u to %u between %s and %s", a->serial,
+				 b->serial, t0, t1);
+		}
+	}
+	if (missing) {
+		l->missing_records += missing;
+		st_learn_gap(
+		    l,
+		    "%llu audit record(s) never reached this log: their serial numbers are "
+		    "missing (%llu jump(s), the first %s); the kernel dropped them (printk or "
+		    "audit rate limit, backlog) or sent them to auditd",
+		    (unsigned long long)missing, (unsigned long long)jumps, first);
+	}
+	l->n_serials = 0;
+}
+
+static void serial_add(struct st_learn *l, uint32_t serial, uint64_t ms)
+{
+	if (!serial)
+		return;
+	/* a new boot: numbering starts over while the clock goes on */
+	if (l->n_serials && ((serial + SERIAL_REORDER < l->last_serial && ms >= l->last_ms) ||
+			     l->n_serials >= MAX_SERIALS))
+		serials_settle(l);
+	if (l->n_serials == l->cap_serials) {
+		size_t cap = l->cap_serials ? l->cap_serials * 2 : 1024;
+		struct serial_pt *v = realloc(l->serials, cap * sizeof(*v));
+
+		if (!v) { /* no memory for the check: say so rather than miss a gap */
+			serials_settle(l);
+			set_gap(l, "out of memory while checking audit serial numbers");
+			return;
+		}
+		l->serials = v;
+		l->cap_serials = cap;
+	}
+	l->serials[l->n_serials++] = (struct serial_pt){serial, ms};
+	l->last_serial = serial;
+	l->last_ms = ms;
+}
+
+/* Loss messages carry no time: they speak of drops since the record before
+ * them, up to the one after. */
+static void pending_settle(struct st_learn *l, bool have_next, uint64_t next_ms)
+{
+	uint64_t from = l->have_prev ? l->prev_ms : 0, to = have_next ? next_ms : UINT64_MAX;
+
+	if (l->pending && overlaps_window(l, from, to))
+		st_learn_gap(l, "%s%s", l->pending_msg,
+			     l->pending > 1 ? " (and more such messages)" : "");
+	l->pending = 0;
+}
+
+static void kernel_record(struct st_learn *l, uint64_t ms)
+{
+	pending_settle(l, true, ms);
+	l->have_prev = true;
+	l->prev_ms = ms;
+	if (l->recent) {
+		l->recent[l->recent_pos] = ms;
+		l->recent_pos = (l->recent_pos + 1) % l->o.ratelimit_burst;
+		if (l->n_recent < l->o.ratelimit_burst)
+			l->n_recent++;
+	}
+	l->kernel_records++;
+}
+
+void st_learn_overlong(struct st_learn *l, const char *head, size_t n, const char *where,
+		       uint64_t lineno)
+{
+	l->stats.lines++;
+	l->stats.overlong++;
+	if (memmem(head, n, "audit", 5) || memmem(head, n, "type=", 5))
+		st_learn_gap(l, "%s:%llu: a line longer than %u bytes, not read", where,
+			     (unsigned long long)lineno, ST_AUDIT_MAX_LINE);
+}
+
+/* ---- records ---- */
+
+static bool wanted_pid(const struct st_learn *l, int64_t pid)
+{
+	if (!l->o.pids)
+		return true;
+	for (size_t i = 0; i < l->o.n_pids; i++)
+		if (l->o.pids[i] == pid)
+			return true;
+	return false;
+}
+
+static bool same(const char *want, const char *got, size_t n)
+{
+	return !want || (strlen(want) == n && !memcmp(want, got, n));
+}
+
+int st_learn_add(struct st_learn *l, const struct st_audit_line *line, const char *where,
+		 uint64_t lineno, struct st_error *err)
+{
+	const struct st_audit_seccomp *sc = &line->sc;
+	uint64_t ms = line->stamp.sec * 1000 + line->stamp.msec;
+	bool in_window = overlaps_window(l, ms, ms);
+	struct st_learned *e;
+	uint32_t action;
+	int m;
+
+	l->stats.lines++;
+	if (line->has_stamp && !line->daemon)
+		serial_add(l, line->stamp.serial, ms);
+	if (line->has_stamp && line->source == ST_AUDIT_SRC_KERNEL)
+		kernel_record(l, ms);
+
+	switch (line->kind) {
+	case ST_AUDIT_NONE:
+	case ST_AUDIT_RECORD:
+		return 0;
+	case ST_AUDIT_LOSS:
+		if (!l->pending++)
+			snprintf(l->pending_msg, sizeof(l->pending_msg),
+				 "%s:%llu: the kernel says %s%s%s", where,
+				 (unsigned long long)lineno, line->why,
+				 line->loss == ST_LOSS_SUPPRESSED ? " (messages suppressed)" : "",
+				 line->loss == ST_LOSS_LOST ? " (records lost)" : "");
+		return 0;
+	case ST_AUDIT_UNSUPPORTED:
+		l->stats.unsupported++;
+		st_learn_gap(l, "%s:%llu: %s", where, (unsigned long long)lineno, line->why);
+		return 0;
+	case ST_AUDIT_BAD_SECCOMP:
+		l->stats.bad++;
+		if (!line->has_stamp || in_window)
+			st_learn_gap(l, "%s:%llu: a seccomp record that cannot be read: %s", where,
+				     (unsigned long long)lineno, line->why);
+		return 0;
+	case ST_AUDIT_SECCOMP:
+		break;
+	}
+
+	l->stats.seccomp++;
+	if (!in_window)
+		return 0;
+	l->stats.in_window++;
+	if (!wanted_pid(l, sc->pid) || !same(l->o.comm, sc->comm, sc->comm_len) ||
+	    !same(l->o.exe, sc->has_exe ? sc->exe : "", sc->has_exe ? sc->exe_len : 0))
+		return 0;
+	l->stats.matched++;
+	action = sc->code & ST_SECCOMP_RET_ACTION_FULL;
+	if (action == ST_SECCOMP_RET_ALLOW) {
+		l->stats.allow++;
+		return 0;
+	}
+	/* The profile hands these calls to a tracer or a supervisor (seccomp
+	 * notify), which decides; allowing them outright would bypass it. */
+	if (action == ST_SECCOMP_RET_TRACE || action == ST_SECCOMP_RET_USER_NOTIF) {
+		l->stats.supervised++;
+		return 0;
+	}
+	m = l->o.match ? l->o.match(l->o.match_ctx, sc->pid) : 1;
+	if (m == 0)
+		return 0;
+	if (m < 0) {
+		l->stats.unattributed++;
+		return table_get(&l->unattributed, sc, err) ? 0 : -1;
+	}
+	if (!(e = table_get(&l->calls, sc, err)))
+		return -1;
+	e->records++;
+	l->stats.counted++;
+	return 0;
+}
+
+static int cmp_learned(const void *a, const void *b)
+{
+	const struct st_learned *x = a, *y = b;
+
+	if (!x->name != !y->name)
+		return x->name ? -1 : 1;
+	if (x->name && strcmp(x->name, y->name))
+		return strcmp(x->name, y->name);
+	if (x->arch != y->arch)
+		return x->arch < y->arch ? -1 : 1;
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+static void table_sort(struct call_table *t)
+{
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_learned);
+	/* the slots no longer match: lookups end here */
+	free(t->slots);
+	t->slots = NULL;
+	t->n_slots = 0;
+}
+
+void st_learn_finish(struct st_learn *l)
+{
+	pending_settle(l, false, 0);
+	if (l->n_serials)
+		serials_settle(l);
+	/* printk lets ratelimit_burst messages through per interval and
+	 * reports the rest only when it prints again */
+	if (l->recent && l->n_recent == l->o.ratelimit_burst) {
+		size_t last = (l->recent_pos + l->o.ratelimit_burst - 1) % l->o.ratelimit_burst;
+		uint64_t t_last = l->recent[last], t_first = l->recent[l->recent_pos];
+
+		if (t_last - t_first <= l->o.ratelimit_ms &&
+		    !(l->o.has_until && l->o.until_ms < t_last))
+			st_learn_gap(
+			    l,
+			    "the kernel log ends with %u audit records within %llu ms, the "
+			    "printk rate limit (kernel.printk_ratelimit_burst=%u per "
+			    "kernel.printk_ratelimit=%u s): records after them may have been "
+			    "dropped without a trace yet; read the log again later, or learn "
+			    "from auditd's log",
+			    l->o.ratelimit_burst, (unsigned long long)(t_last - t_first),
+			    l->o.ratelimit_burst, l->o.ratelimit_ms / 1000);
+	}
+	if (l->stats.unattributed)
+		st_learn_gap(l,
+			     "%llu record(s) could not be told to be the container's or not: their "
+			     "processes had exited",
+			     (unsigned long long)l->stats.unattributed);
+	table_sort(&l->calls);
+	table_sort(&l->unattributed);
+}
+
+const struct st_learned *st_learn_calls(const struct st_learn *l, size_t *n)
+{
+	*n = l->calls.n;
+	return l->calls.v;
+}
+
+const struct st_learned *st_learn_unattributed(const struct st_learn *l, size_t *n)
+{
+	*n = l->unattributed.n;
+	return l->unattributed.v;
+}
+
+const struct st_learn_stats *st_learn_get_stats(const struct st_learn *l)
+{
+	return &l->stats;
+}
+
+const char *const *st_learn_gaps(const struct st_learn *l, size_t *n, uint64_t *total)
+{
+	*n = l->n_gaps;
+	*total = l->total_gaps;
+	return (const char *const *)l->gaps;
+}
+
+bool st_learn_incomplete(const struct st_learn *l)
+{
+	return l->total_gaps > 0;
+}
+
+/* ---- into a profile ---- */
+
+static void note_outcome(void *ctx, const char *name, enum st_merge_outcome what,
+			 const struct st_rule *rule)
+{
+	struct st_learn *l = ctx;
+
+	for (size_t i = 0; i < l->calls.n; i++) {
+		struct st_learned *e = &l->calls.v[i];
+
+		if (e->name && !strcmp(e->name, name)) {
+			e->outcome = what;
+			e->rule_action = rule ? rule->action : NULL;
+		}
+	}
+}
+
+int st_learn_apply(struct st_learn *l, struct st_profile *p, struct st_error *err)
+{
+	const char *native = arch_token_name(seccomp_arch_native());
+	char **names = NULL;
+	size_t n_names = 0;
+	bool fresh = !p->default_action, foreign = false;
+	int rc = 0;
+
+	for (size_t i = 0; i < l->calls.n; i++) {
+		const struct st_learned *e = &l->calls.v[i];
+
+		if (!e->name)
+			continue;
+		if (e->arch_name && (!native || strcmp(e->arch_name, native)))
+			foreign = true;
+		/* sorted by name: the same name on several arches is adjacent */
+		if ((!n_names || strcmp(names[n_names - 1], e->name)) &&
+		    strv_append(&names, &n_names, e->name, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+	}
+	if (fresh) {
+		if (!(p->default_action = strdup(ST_ACT_ERRNO))) {
+			rc = st_error_set(err, ENOMEM, "cannot build profile");
+			goto out;
+		}
+		p->has_syscalls = true;
+	}
+	/* No arch list means "native only" to a runtime: it stays so unless a
+	 * record came from another arch. A fresh profile names its arches. */
+	if (fresh || foreign || p->has_architectures || p->has_archmap) {
+		if ((fresh || foreign) && native && !p->has_architectures && !p->has_archmap &&
+		    st_profile_add_arch(p, native, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+		for (size_t i = 0; i < l->calls.n; i++) {
+			const struct st_learned *e = &l->calls.v[i];
+
+			if (e->name && e->arch_name &&
+			    st_profile_add_arch(p, e->arch_name, err) < 0) {
+				rc = -1;
+				goto out;
+			}
+		}
+	}
+	rc = st_profile_allow_names(p, names, n_names, false, note_outcome, l, err);
+out:
+	for (size_t i = 0; i < n_names; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
