@@ -48,6 +48,7 @@ struct hook_job {
 	struct st_oci_state state;
 	struct st_trace_request req;
 	struct st_profile *base;
+	struct st_outfile out; /* of:, its directory held from create to write */
 	struct st_target_spec spec;
 	int pidfd;
 };
@@ -105,7 +106,7 @@ static int prepare(struct hook_job *job, struct st_error *err)
 	if (job->req.input &&
 	    st_profile_read_file_in(&job->opts.allow, job->req.input, &job->base, err) < 0)
 		return st_error_wrap(err, "cannot use if: base profile");
-	if (st_check_output_path_in(&job->opts.allow, job->req.output, err) < 0)
+	if (st_outfile_open(&job->opts.allow, job->req.output, &job->out, err) < 0)
 		return -1;
 
 	job->pidfd = pidfd_open(job->state.pid, 0);
@@ -195,14 +196,22 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 	if (rc == 0)
 		rc = st_output_apply(p, &job->opts.out, &err);
 	if (rc == 0)
-		rc = st_output_write(p, &job->opts.out, job->req.output, &job->opts.allow, &err);
+		rc = st_output_write(p, &job->opts.out, &job->out, &err);
 	if (p != job->base)
 		st_profile_free(p);
 	if (rc < 0) {
 		st_err("%s", st_error_text(&err, buf, sizeof(buf)));
 		return -1;
 	}
-	st_info("profile written to %s", job->req.output);
+	/* The directory may have moved since the create: say where it went. */
+	bool moved;
+	st_outfile_where(&job->out, &moved, buf, sizeof(buf));
+	if (moved)
+		st_warn("profile written to %s (of: %s: its directory was moved while the "
+			"container ran)",
+			buf, job->req.output);
+	else
+		st_info("profile written to %s", buf);
 	return 0;
 }
 
@@ -225,19 +234,21 @@ static __attribute__((noreturn)) void tracer_main(struct hook_job *job, int stat
 	int devnull, sigfd;
 	sigset_t set;
 
-	/* Keep ours as 3 (status), 4 (pidfd), 5 (log file), close the rest. */
-	int keep[3] = {status_fd, job->pidfd, st_log_file_fd()}, moved[3];
-	for (int i = 0; i < 3; i++)
+	/* Keep ours as 3 (status), 4 (pidfd), 5 (output directory), 6 (log
+	 * file), close the rest. */
+	int keep[4] = {status_fd, job->pidfd, job->out.dfd, st_log_file_fd()}, moved[4];
+	for (int i = 0; i < 4; i++)
 		moved[i] = keep[i] < 0 ? -1 : fcntl(keep[i], F_DUPFD_CLOEXEC, 10);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if ((keep[i] >= 0 && moved[i] < 0) ||
 		    (moved[i] >= 0 && dup3(moved[i], 3 + i, O_CLOEXEC) < 0))
 			_exit(1);
 	status_fd = 3;
 	job->pidfd = 4;
-	if (keep[2] >= 0)
-		st_log_set_file_fd(5);
-	close_range(keep[2] >= 0 ? 6 : 5, ~0U, 0);
+	job->out.dfd = 5;
+	if (keep[3] >= 0)
+		st_log_set_file_fd(6);
+	close_range(keep[3] >= 0 ? 7 : 6, ~0U, 0);
 	devnull = open("/dev/null", O_RDWR);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0) {
 		report(status_fd, "cannot detach the tracer: cannot open /dev/null");
@@ -382,7 +393,8 @@ static int parse_opts(int argc, char **argv, struct hook_opts *o)
 
 int cmd_hook(int argc, char **argv)
 {
-	struct hook_job job = {.opts.scope = ST_SCOPE_AFTER_SECCOMP, .pidfd = -1};
+	struct hook_job job = {
+	    .opts.scope = ST_SCOPE_AFTER_SECCOMP, .pidfd = -1, .out = {.dfd = -1}};
 	struct st_error err = {0};
 	int pipefd[2], rc;
 	pid_t tracer;
@@ -443,6 +455,7 @@ out:
 		close(job.pidfd);
 	st_oci_state_free(&job.state);
 	st_trace_request_free(&job.req);
+	st_outfile_close(&job.out);
 	st_profile_free(job.base);
 	st_allow_free(&job.opts.allow);
 	return rc;

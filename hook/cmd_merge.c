@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "fileio.h"
 #include "log.h"
 #include "output.h"
 #include "profile.h"
@@ -52,6 +53,7 @@ int cmd_merge(int argc, char **argv)
 	struct st_output_opts oo = {0};
 	struct st_error err = {0};
 	struct st_profile *out = NULL;
+	struct st_outfile target = {.dfd = -1};
 	const char *output = NULL;
 	bool allow_wins = false;
 	int c, rc;
@@ -84,6 +86,8 @@ int cmd_merge(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (output && st_outfile_open(NULL, output, &target, &err) < 0)
+		goto fail;
 	for (int i = optind; i < argc; i++) {
 		struct st_profile *p = NULL;
 
@@ -101,12 +105,14 @@ int cmd_merge(int argc, char **argv)
 		}
 	}
 	if (st_output_apply(out, &oo, &err) < 0 ||
-	    st_output_write(out, &oo, output, NULL, &err) < 0)
+	    st_output_write(out, &oo, output ? &target : NULL, &err) < 0)
 		goto fail;
+	st_outfile_close(&target);
 	st_profile_free(out);
 	return 0;
 fail:
 	st_error_print(&err);
+	st_outfile_close(&target);
 	st_profile_free(out);
 	return 1;
 }

@@ -19,6 +19,7 @@
 
 #include "cleanup.h"
 #include "commands.h"
+#include "fileio.h"
 #include "log.h"
 #include "output.h"
 #include "profile.h"
@@ -136,7 +137,7 @@ static int forward_signal(void *ctx, const struct signalfd_siginfo *si)
 	return 0;
 }
 
-static int emit_profile(const struct run_opts *o, struct st_profile *base,
+static int emit_profile(const struct run_opts *o, struct st_outfile *out, struct st_profile *base,
 			const struct st_sysset *seen, const struct st_arg_values *args,
 			struct st_error *err)
 {
@@ -147,7 +148,7 @@ static int emit_profile(const struct run_opts *o, struct st_profile *base,
 		return -1;
 	rc = st_output_apply(p, &o->out, err);
 	if (rc == 0)
-		rc = st_output_write(p, &o->out, o->output, NULL, err);
+		rc = st_output_write(p, &o->out, o->output ? out : NULL, err);
 	if (rc == 0 && o->output)
 		st_info("profile written to %s (%u syscalls seen)", o->output,
 			st_sysset_count(seen));
@@ -190,6 +191,7 @@ int cmd_run(int argc, char **argv)
 	struct st_error err = {0};
 	struct st_tracer *t = NULL;
 	struct st_profile *base = NULL;
+	struct st_outfile out = {.dfd = -1};
 	struct st_trace_result res;
 	struct st_target_spec spec;
 	int go[2] = {-1, -1}, st_pipe[2] = {-1, -1}, status = 0, c;
@@ -241,6 +243,9 @@ int cmd_run(int argc, char **argv)
 		st_error_wrap(&err, "cannot use base profile");
 		goto fail;
 	}
+	/* The output's directory is checked (and held) before CMD runs. */
+	if (o.output && st_outfile_open(NULL, o.output, &out, &err) < 0)
+		goto fail;
 	if (st_tracer_open(&t, &err) < 0)
 		goto fail;
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(st_pipe, O_CLOEXEC) < 0) {
@@ -312,9 +317,10 @@ int cmd_run(int argc, char **argv)
 	}
 	/* A handler CMD installed may run in production even if no signal came here. */
 	st_sysset_add_signal_return(&res.scoped, &res.scoped, false);
-	if (emit_profile(&o, base, &res.scoped, &res.args, &err) < 0)
+	if (emit_profile(&o, &out, base, &res.scoped, &res.args, &err) < 0)
 		goto fail;
 	st_tracer_close(t);
+	st_outfile_close(&out);
 	st_profile_free(base);
 	close(st_pipe[0]);
 	return exit_like(status);
@@ -325,6 +331,7 @@ kill_init:
 fail:
 	st_error_print(&err);
 	st_tracer_close(t);
+	st_outfile_close(&out);
 	st_profile_free(base);
 	for (int i = 0; i < 2; i++) {
 		if (go[i] >= 0)

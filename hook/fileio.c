@@ -15,6 +15,13 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "json.h"
+
+/* Magic numbers linux/magic.h lacks (include/linux/magic.h users in the
+ * kernel: fs/configfs, fs/fuse/control.c, ipc/mqueue.c). */
+#define ST_CONFIGFS_MAGIC 0x62656570
+#define ST_FUSECTL_MAGIC  0x65735543
+#define ST_MQUEUE_MAGIC	  0x19800202
 
 static int read_all(int fd, const char *what, size_t max, char **out, size_t *len,
 		    struct st_error *err)
@@ -62,29 +69,47 @@ int st_read_fd(int fd, const char *what, size_t max, char **out, size_t *len, st
 	return read_all(fd, what, max, out, len, err);
 }
 
-static int split_path(const char *path, char *dir, size_t dirlen, const char **base,
-		      struct st_error *err)
+/* Split path into its directory and final component; the directory comes
+ * out lexically clean ("//" and "/./" collapse; ".." stays for the kernel):
+ * "/a//b/./c.json" -> "/a/b" and "c.json". */
+static int split_path(const char *verb, const char *path, char *dir, size_t dirlen,
+		      const char **base, struct st_error *err)
 {
 	const char *slash = strrchr(path, '/');
+	size_t o = 0;
 
 	if (!*path)
-		return st_error_set(err, EINVAL, "cannot write an empty path");
+		return st_error_set(err, EINVAL, "cannot %s an empty path", verb);
+	*base = slash ? slash + 1 : path;
+	if (!**base || !strcmp(*base, ".") || !strcmp(*base, ".."))
+		return st_error_set(err, EISDIR, "cannot %s %s", verb, path);
 	if (!slash) {
 		snprintf(dir, dirlen, ".");
-		*base = path;
-	} else {
-		size_t n = slash - path;
-
-		if (n == 0)
-			n = 1; /* "/file" lives in "/" */
-		if (n >= dirlen)
-			return st_error_set(err, ENAMETOOLONG, "cannot write %s", path);
-		memcpy(dir, path, n);
-		dir[n] = '\0';
-		*base = slash + 1;
+		return 0;
 	}
-	if (!**base || !strcmp(*base, ".") || !strcmp(*base, ".."))
-		return st_error_set(err, EISDIR, "cannot write %s", path);
+	if (path[0] == '/')
+		dir[o++] = '/';
+	for (const char *s = path; s < slash;) {
+		size_t n;
+
+		while (s < slash && *s == '/')
+			s++;
+		n = strcspn(s, "/");
+		if (s + n > slash)
+			n = slash - s;
+		if (n && !(n == 1 && s[0] == '.')) {
+			if (o + n + 2 > dirlen)
+				return st_error_set(err, ENAMETOOLONG, "cannot %s %s", verb, path);
+			if (o && dir[o - 1] != '/')
+				dir[o++] = '/';
+			memcpy(dir + o, s, n);
+			o += n;
+		}
+		s += n;
+	}
+	if (!o)
+		dir[o++] = '.';
+	dir[o] = '\0';
 	return 0;
 }
 
@@ -135,96 +160,232 @@ void st_allow_free(struct st_allow *a)
 	a->n = 0;
 }
 
-/* Kernel filesystems are no place for a profile, whatever the path says. */
-static int refuse_pseudo_fs(int dfd, const char *verb, const char *path, const char *dir,
-			    struct st_error *err)
+/* The kernel filesystem fd is on, or NULL. Their files are no profiles and
+ * reading or writing them has effects (/proc/kmsg consumes the kernel log,
+ * trace_pipe the trace, efivarfs writes firmware variables). */
+static const char *kernel_fs(int fd)
 {
 	static const struct {
 		long magic;
 		const char *name;
 	} fs[] = {
-	    {PROC_SUPER_MAGIC, "proc"},	    {SYSFS_MAGIC, "sysfs"},
-	    {CGROUP_SUPER_MAGIC, "cgroup"}, {CGROUP2_SUPER_MAGIC, "cgroup2"},
-	    {BPF_FS_MAGIC, "bpf"},	    {DEBUGFS_MAGIC, "debugfs"},
-	    {TRACEFS_MAGIC, "tracefs"},	    {SECURITYFS_MAGIC, "securityfs"},
-	    {DEVPTS_SUPER_MAGIC, "devpts"},
+	    {PROC_SUPER_MAGIC, "proc"},	     {SYSFS_MAGIC, "sysfs"},
+	    {CGROUP_SUPER_MAGIC, "cgroup"},  {CGROUP2_SUPER_MAGIC, "cgroup2"},
+	    {BPF_FS_MAGIC, "bpf"},	     {DEBUGFS_MAGIC, "debugfs"},
+	    {TRACEFS_MAGIC, "tracefs"},	     {SECURITYFS_MAGIC, "securityfs"},
+	    {DEVPTS_SUPER_MAGIC, "devpts"},  {ST_CONFIGFS_MAGIC, "configfs"},
+	    {EFIVARFS_MAGIC, "efivarfs"},    {PSTOREFS_MAGIC, "pstore"},
+	    {BINFMTFS_MAGIC, "binfmt_misc"}, {SELINUX_MAGIC, "selinuxfs"},
+	    {SMACK_MAGIC, "smackfs"},	     {NSFS_MAGIC, "nsfs"},
+	    {ST_FUSECTL_MAGIC, "fusectl"},   {RDTGROUP_SUPER_MAGIC, "resctrl"},
+	    {ST_MQUEUE_MAGIC, "mqueue"},
 	};
 	struct statfs sfs;
 
-	if (fstatfs(dfd, &sfs) < 0)
-		return st_error_set(err, errno, "cannot %s %s: cannot stat directory %s", verb,
-				    path, dir);
+	if (fstatfs(fd, &sfs) < 0)
+		return NULL;
 	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
 		if (sfs.f_type == fs[i].magic)
-			return st_error_set(err, 0, "cannot %s %s: %s is on a %s filesystem", verb,
-					    path, dir, fs[i].name);
+			return fs[i].name;
+	return NULL;
+}
+
+static int refuse_kernel_fs(int fd, const char *verb, const char *path, const char *what,
+			    struct st_error *err)
+{
+	const char *fs = kernel_fs(fd);
+
+	if (fs)
+		return st_error_set(err, 0, "cannot %s %s: %s is on a %s filesystem", verb, path,
+				    what, fs);
 	return 0;
 }
 
-/* The directory holding path's final component. With an allow-list it is
- * resolved beneath the allowed directory the path names, by the kernel
- * (openat2 RESOLVE_BENEATH): no "..", symlink or race leads out of it. */
-static int open_parent(const struct st_allow *allow, const char *verb, const char *path, char *dir,
-		       size_t dirlen, const char **base, struct st_error *err)
+static long openat2_(int dfd, const char *path, int flags, unsigned long long resolve)
 {
-	int dfd = -1;
+	struct open_how how = {.flags = flags, .resolve = resolve};
 
-	if (split_path(path, dir, dirlen, base, err) < 0)
+	return syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+}
+
+/* dir opened from / one component at a time, none of them a symlink. On
+ * failure *bad is the prefix that failed and *e its errno. *public tells
+ * whether every directory passed (the failing one's parent included) can be
+ * searched by any user, i.e. whether what happens beyond is theirs to see. */
+static int walk_no_symlinks(const char *dir, bool *public, char *bad, size_t badlen, int *e)
+{
+	cleanup_close int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	size_t o = 0;
+
+	*public = true;
+	if (cur < 0 || fstat(cur, &st) < 0) {
+		*e = errno;
+		snprintf(bad, badlen, "/");
 		return -1;
-	if (!allow || !allow->n) {
+	}
+	*public = st.st_mode & S_IXOTH;
+	for (const char *s = dir; *s;) {
+		size_t n = strcspn(s, "/");
+		char comp[NAME_MAX + 1];
+		int next;
+
+		if (n && !(n == 1 && s[0] == '.')) {
+			if (n > NAME_MAX) {
+				*e = ENAMETOOLONG;
+				return -1;
+			}
+			memcpy(comp, s, n);
+			comp[n] = '\0';
+			o += snprintf(bad + o, o < badlen ? badlen - o : 0, "/%s", comp);
+			next = openat2_(cur, comp, O_PATH | O_DIRECTORY | O_CLOEXEC,
+					RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+			if (next < 0 || fstat(next, &st) < 0) {
+				*e = errno;
+				return -1;
+			}
+			close(cur);
+			cur = next;
+			if (!(st.st_mode & S_IXOTH))
+				*public = false;
+		}
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	if (o >= badlen)
+		bad[badlen - 1] = '\0';
+	/* a real descriptor: fsync and the checks need one */
+	return openat(cur, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int outside_error(const struct st_allow *allow, const char *verb, const char *path,
+			 struct st_error *err)
+{
+	char list[512] = "";
+
+	for (size_t i = 0; i < allow->n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+			 allow->dirs[i]);
+	return st_error_set(err, 0, "cannot %s %s: outside the allowed directories (%s)", verb,
+			    path, list);
+}
+
+/* dir beneath the allowed directory it names, resolved by the kernel
+ * (openat2 RESOLVE_BENEATH): no "..", symlink or race leads out of it. */
+static int open_beneath(const struct st_allow *allow, const char *verb, const char *path,
+			const char *dir, struct st_error *err)
+{
+	for (size_t i = 0; i < allow->n; i++) {
+		const char *d = allow->dirs[i];
+		size_t n = strlen(d);
+		const char *rel;
+		int root, dfd, e;
+
+		if (n == 1) /* "/" */
+			n = 0;
+		if (strncmp(dir, d, n) || (dir[n] && dir[n] != '/'))
+			continue;
+		rel = dir[n] ? dir + n + 1 : ".";
+		root = open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0)
+			return st_error_set(err, errno, "cannot open allowed directory %s", d);
+		dfd = openat2_(root, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+			       RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+		e = errno;
+		close(root);
+		if (dfd < 0 && e == EXDEV)
+			return st_error_set(
+			    err, 0, "cannot %s %s: it leads out of the allowed directory %s", verb,
+			    path, d);
+		if (dfd < 0)
+			return st_error_set(err, e, "cannot %s %s: cannot open directory %s", verb,
+					    path, dir);
+		return dfd;
+	}
+	return outside_error(allow, verb, path, err);
+}
+
+/* What the hook says about an if: its requester could not have read: the
+ * same whatever the reason (missing, unreadable, too big, not JSON), so that
+ * it is no oracle for root-only paths. */
+static int not_public(const char *path, struct st_error *err)
+{
+	return st_error_set(err, 0,
+			    "cannot read %s: not a file every user may read (the hook reads if: "
+			    "only from world-readable files in world-searchable directories)",
+			    path);
+}
+
+/* Open path's directory under allow (see struct st_allow); *public as in
+ * walk_no_symlinks (always true unless allow has no directories). */
+static int open_dir(const struct st_allow *allow, const char *verb, const char *path,
+		    const char *dir, bool *public, struct st_error *err)
+{
+	char bad[PATH_MAX];
+	int dfd, e = 0;
+
+	*public = true;
+	if (!allow) {
 		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0)
 			return st_error_set(err, errno, "cannot %s %s: cannot open directory %s",
 					    verb, path, dir);
-	} else {
-		for (size_t i = 0; i < allow->n && dfd < 0; i++) {
-			const char *d = allow->dirs[i];
-			size_t n = strlen(d);
-			struct open_how how = {
-			    .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-			    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-			};
-			const char *rel;
-			int root;
-
-			if (n == 1) /* "/" */
-				n = 0;
-			if (strncmp(dir, d, n) || (dir[n] && dir[n] != '/'))
-				continue;
-			rel = dir[n] ? dir + n + 1 : ".";
-			root = open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (root < 0)
-				return st_error_set(err, errno, "cannot open allowed directory %s",
-						    d);
-			dfd = syscall(SYS_openat2, root, *rel ? rel : ".", &how, sizeof(how));
-			int e = errno;
-			close(root);
-			if (dfd < 0 && e == EXDEV)
-				return st_error_set(err, 0,
-						    "cannot %s %s: it leads out of the allowed "
-						    "directory %s",
-						    verb, path, d);
-			if (dfd < 0)
-				return st_error_set(err, e,
-						    "cannot %s %s: cannot open directory %s", verb,
-						    path, dir);
-		}
-		if (dfd < 0) {
-			char list[512] = "";
-
-			for (size_t i = 0; i < allow->n; i++)
-				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-					 i ? ", " : "", allow->dirs[i]);
-			return st_error_set(err, 0,
-					    "cannot %s %s: outside the allowed directories (%s)",
-					    verb, path, list);
-		}
+		return dfd;
 	}
-	if (refuse_pseudo_fs(dfd, verb, path, dir, err) < 0) {
-		close(dfd);
+	if (allow->n)
+		return open_beneath(allow, verb, path, dir, err);
+	if (dir[0] != '/')
+		return st_error_set(err, 0, "cannot %s %s: not an absolute path", verb, path);
+	dfd = walk_no_symlinks(dir, public, bad, sizeof(bad), &e);
+	if (dfd >= 0)
+		return dfd;
+	if (!*public && !strcmp(verb, "read"))
+		return not_public(path, err);
+	if (e == ELOOP)
+		return st_error_set(err, 0,
+				    "cannot %s %s: %s is a symbolic link (the hook follows none in "
+				    "of: and if: paths: give the real path)",
+				    verb, path, bad);
+	return st_error_set(err, e, "cannot %s %s: cannot open directory %s", verb, path, bad);
+}
+
+/* Open name (in dfd, or a whole path with dfd AT_FDCWD and follow) for
+ * reading, after checking on an O_PATH descriptor, which opens nothing, that
+ * it is a regular file off kernel filesystems: opening a device or a proc
+ * file can have effects of its own. */
+static int open_regular(int dfd, const char *name, bool follow, const char *verb, const char *path,
+			struct stat *st, struct st_error *err)
+{
+	cleanup_close int pfd = openat(dfd, name, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	char proc[64];
+	int fd;
+
+	if (pfd < 0)
+		return st_error_set(err, errno, "cannot %s %s", verb, path);
+	if (fstat(pfd, st) < 0)
+		return st_error_set(err, errno, "cannot %s %s", verb, path);
+	if (S_ISLNK(st->st_mode))
+		return st_error_set(err, 0, "cannot %s %s: it is a symbolic link", verb, path);
+	if (!S_ISREG(st->st_mode))
+		return st_error_set(err, 0, "cannot %s %s: not a regular file", verb, path);
+	if (refuse_kernel_fs(pfd, verb, path, "it", err) < 0)
 		return -1;
-	}
-	return dfd;
+	/* O_NONBLOCK: should it be a FIFO by now, opening must not wait */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return st_error_set(err, errno, "cannot %s %s", verb, path);
+	return fd;
+}
+
+static int read_opened(int fd, const struct stat *st, const char *path, size_t max, char **out,
+		       size_t *len, struct st_error *err)
+{
+	if ((size_t)st->st_size > max)
+		return st_error_set(err, 0, "cannot read %s: %lld bytes, the limit is %zu", path,
+				    (long long)st->st_size, max);
+	return read_all(fd, path, max, out, len, err);
 }
 
 int st_read_file_in(const struct st_allow *allow, const char *path, size_t max, char **out,
@@ -235,26 +396,27 @@ int st_read_file_in(const struct st_allow *allow, const char *path, size_t max, 
 	cleanup_close int dfd = -1;
 	cleanup_close int fd = -1;
 	struct stat st;
+	bool public;
 
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	if (allow && allow->n) {
-		dfd = open_parent(allow, "read", path, dir, sizeof(dir), &base, err);
-		if (dfd < 0)
+	if (!allow) {
+		fd = open_regular(AT_FDCWD, path, true, "read", path, &st, err);
+		if (fd < 0)
 			return -1;
-		fd = openat(dfd, base, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
-	} else {
-		fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		return read_opened(fd, &st, path, max, out, len, err);
 	}
+	if (split_path("read", path, dir, sizeof(dir), &base, err) < 0)
+		return -1;
+	dfd = open_dir(allow, "read", path, dir, &public, err);
+	if (dfd < 0)
+		return -1;
+	if (!public)
+		return not_public(path, err);
+	fd = open_regular(dfd, base, false, "read", path, &st, err);
 	if (fd < 0)
-		return st_error_set(err, errno, "cannot open %s", path);
-	if (fstat(fd, &st) < 0)
-		return st_error_set(err, errno, "cannot stat %s", path);
-	if (!S_ISREG(st.st_mode))
-		return st_error_set(err, 0, "cannot read %s: not a regular file", path);
-	if ((size_t)st.st_size > max)
-		return st_error_set(err, 0, "cannot read %s: %lld bytes, the limit is %zu", path,
-				    (long long)st.st_size, max);
-	return read_all(fd, path, max, out, len, err);
+		return -1;
+	if (!allow->n && !(st.st_mode & S_IROTH))
+		return not_public(path, err);
+	return read_opened(fd, &st, path, max, out, len, err);
 }
 
 int st_read_file(const char *path, size_t max, char **out, size_t *len, struct st_error *err)
@@ -262,88 +424,227 @@ int st_read_file(const char *path, size_t max, char **out, size_t *len, struct s
 	return st_read_file_in(NULL, path, max, out, len, err);
 }
 
-/* Open the directory of path and check what is at path now. */
-static int open_target_dir(const struct st_allow *allow, const char *path, char *dir, size_t dirlen,
-			   const char **base, struct st_error *err)
-{
-	struct stat st;
-	int dfd = open_parent(allow, "write", path, dir, dirlen, base, err);
+/* ---- writing ---- */
 
-	if (dfd < 0)
-		return -1;
-	if (fstatat(dfd, *base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISLNK(st.st_mode))
-			st_error_set(err, 0, "cannot write %s: it is a symbolic link", path);
-		else if (!S_ISREG(st.st_mode))
-			st_error_set(err, 0, "cannot write %s: not a regular file", path);
-		else
-			return dfd;
-	} else if (errno == ENOENT) {
-		return dfd;
-	} else {
-		st_error_set(err, errno, "cannot write %s", path);
+/* What an existing output may be replaced from: a profile (Docker/OCI JSON
+ * with a defaultAction, or a security-profiles-operator SeccompProfile), or
+ * an empty file (nothing to lose). */
+static bool is_profile(const char *text, size_t len)
+{
+	cleanup_yajl_tree yajl_val root = NULL;
+	struct st_error err = {0};
+	const char *s = text;
+
+	if (!len)
+		return true;
+	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+		s++;
+	if (*s == '{') {
+		if (st_json_parse(text, len, "", &root, &err) < 0 || !YAJL_IS_OBJECT(root))
+			return false;
+		for (size_t i = 0; i < root->u.object.len; i++)
+			if (!strcmp(root->u.object.keys[i], "defaultAction") &&
+			    YAJL_IS_STRING(root->u.object.values[i]))
+				return true;
+		return false;
 	}
-	close(dfd);
+	return !strncmp(s, "apiVersion: security-profiles-operator.x-k8s.io/", 48) &&
+	       strstr(s, "\nkind: SeccompProfile\n");
+}
+
+/* What is at the target now: *exists, and 0 if it may be replaced. */
+static int check_existing(const struct st_outfile *t, bool *exists, struct st_error *err)
+{
+	cleanup_free char *text = NULL;
+	cleanup_close int fd = -1;
+	struct stat st;
+	size_t len;
+
+	*exists = false;
+	if (fstatat(t->dfd, t->base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return st_error_set(err, errno, "cannot write %s", t->path);
+	}
+	*exists = true;
+	if (S_ISLNK(st.st_mode))
+		return st_error_set(err, 0, "cannot write %s: it is a symbolic link", t->path);
+	if (!S_ISREG(st.st_mode))
+		return st_error_set(err, 0, "cannot write %s: not a regular file", t->path);
+	if (st.st_size == 0)
+		return 0;
+	if ((size_t)st.st_size <= ST_MAX_INPUT_BYTES) {
+		fd = open_regular(t->dfd, t->base, false, "write", t->path, &st, err);
+		if (fd < 0)
+			return -1;
+		if (read_all(fd, t->path, ST_MAX_INPUT_BYTES, &text, &len, err) < 0)
+			return -1;
+		if (is_profile(text, len))
+			return 0;
+	}
+	return st_error_set(err, 0,
+			    "cannot write %s: it exists and is not a seccomp profile (only a "
+			    "profile or an empty file is ever replaced)",
+			    t->path);
+}
+
+/* A fresh temporary file next to the target: ".<base>.<random>". */
+static int create_temp(const struct st_outfile *t, mode_t mode, char *tmp, size_t tmplen,
+		       struct st_error *err)
+{
+	for (int tries = 0;; tries++) {
+		unsigned int rnd = 0;
+		int fd;
+
+		if (getrandom(&rnd, sizeof(rnd), 0) < 0)
+			rnd = (unsigned int)getpid() * 2654435761u + tries;
+		if (snprintf(tmp, tmplen, ".%s.%08x", t->base, rnd) >= (int)tmplen)
+			return st_error_set(err, ENAMETOOLONG, "cannot write %s", t->path);
+		fd =
+		    openat(t->dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST || tries > 16)
+			return st_error_set(err, errno,
+					    "cannot write %s: cannot create a file in %s", t->path,
+					    t->dir);
+	}
+}
+
+/* The held directory's path as the kernel has it now, malloc'ed; NULL when
+ * it cannot tell. */
+static char *dir_now(int dfd)
+{
+	char proc[64], dir[PATH_MAX];
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dfd);
+	n = dfd >= 0 ? readlink(proc, dir, sizeof(dir) - 1) : -1;
+	if (n <= 0)
+		return NULL;
+	dir[n] = '\0';
+	return strdup(dir);
+}
+
+void st_outfile_close(struct st_outfile *t)
+{
+	if (t->dfd >= 0)
+		close(t->dfd);
+	free(t->path);
+	free(t->dir);
+	free(t->real);
+	t->path = t->dir = t->base = t->real = NULL;
+	t->dfd = -1;
+}
+
+int st_outfile_open(const struct st_allow *allow, const char *path, struct st_outfile *t,
+		    struct st_error *err)
+{
+	char dir[PATH_MAX], tmp[NAME_MAX + 1];
+	const char *base;
+	bool exists, public;
+	int fd;
+
+	*t = (struct st_outfile){.dfd = -1};
+	if (split_path("write", path, dir, sizeof(dir), &base, err) < 0)
+		return -1;
+	if (!(t->path = strdup(path)) || !(t->dir = strdup(dir))) {
+		st_outfile_close(t);
+		return st_error_set(err, ENOMEM, "cannot write %s", path);
+	}
+	t->base = t->path + (base - path);
+	t->dfd = open_dir(allow, "write", path, dir, &public, err);
+	if (t->dfd < 0 || refuse_kernel_fs(t->dfd, "write", path, dir, err) < 0 ||
+	    check_existing(t, &exists, err) < 0)
+		goto fail;
+	/* Prove now that a file can be created there (read-only mount,
+	 * immutable directory, ...), not after the trace. */
+	fd = create_temp(t, 0600, tmp, sizeof(tmp), err);
+	if (fd < 0)
+		goto fail;
+	close(fd);
+	unlinkat(t->dfd, tmp, 0);
+	t->real = dir_now(t->dfd);
+	return 0;
+fail:
+	st_outfile_close(t);
 	return -1;
 }
 
-int st_check_output_path_in(const struct st_allow *allow, const char *path, struct st_error *err)
+int st_outfile_write(struct st_outfile *t, const void *data, size_t len, mode_t mode,
+		     struct st_error *err)
 {
-	char dir[PATH_MAX];
-	const char *base;
-	int dfd = open_target_dir(allow, path, dir, sizeof(dir), &base, err);
+	char tmp[NAME_MAX + 1];
+	cleanup_close int fd = -1;
+	struct stat st;
+	bool exists;
+	int saved;
 
-	if (dfd < 0)
+	if (len > ST_MAX_INPUT_BYTES)
+		return st_error_set(
+		    err, 0,
+		    "cannot write %s: the profile has %zu bytes, more than the %u "
+		    "bytes (4 MiB) seccomp-trace reads back (check, diff, merge, if:)",
+		    t->path, len, ST_MAX_INPUT_BYTES);
+	if (fstat(t->dfd, &st) == 0 && st.st_nlink == 0)
+		return st_error_set(
+		    err, 0, "cannot write %s: its directory was removed after it was checked",
+		    t->path);
+	fd = create_temp(t, mode, tmp, sizeof(tmp), err);
+	if (fd < 0)
 		return -1;
-	close(dfd);
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
+		goto fail;
+	saved = close(fd);
+	fd = -1;
+	if (saved < 0)
+		goto fail;
+	/* Checked again right before the rename; a file that appears after
+	 * the check is not replaced either (RENAME_NOREPLACE). */
+	for (int tries = 0;; tries++) {
+		if (check_existing(t, &exists, err) < 0) {
+			unlinkat(t->dfd, tmp, 0);
+			return -1;
+		}
+		if (!exists &&
+		    syscall(SYS_renameat2, t->dfd, tmp, t->dfd, t->base, RENAME_NOREPLACE) == 0)
+			break;
+		if (!exists && errno == EEXIST && tries < 3)
+			continue;
+		if ((exists || errno == EINVAL) && renameat(t->dfd, tmp, t->dfd, t->base) == 0)
+			break;
+		goto fail;
+	}
+	/* Make the rename durable; the data already is. */
+	fsync(t->dfd);
 	return 0;
+fail:
+	saved = errno;
+	unlinkat(t->dfd, tmp, 0);
+	return st_error_set(err, saved, "cannot write %s", t->path);
+}
+
+const char *st_outfile_where(const struct st_outfile *t, bool *moved, char *buf, size_t len)
+{
+	cleanup_free char *dir = dir_now(t->dfd);
+
+	*moved = dir && t->real && strcmp(dir, t->real);
+	if (!dir)
+		snprintf(buf, len, "%s", t->path);
+	else
+		snprintf(buf, len, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", t->base);
+	return buf;
 }
 
 int st_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 struct st_error *err)
 {
-	return st_write_file_atomic_in(NULL, path, data, len, mode, err);
-}
+	struct st_outfile t;
+	int rc;
 
-int st_write_file_atomic_in(const struct st_allow *allow, const char *path, const void *data,
-			    size_t len, mode_t mode, struct st_error *err)
-{
-	char dir[PATH_MAX], tmp[NAME_MAX + 1];
-	cleanup_close int dfd = -1;
-	cleanup_close int fd = -1;
-	const char *base = NULL;
-	int saved;
-
-	dfd = open_target_dir(allow, path, dir, sizeof(dir), &base, err);
-	if (dfd < 0)
+	if (st_outfile_open(NULL, path, &t, err) < 0)
 		return -1;
-
-	for (int tries = 0; fd < 0; tries++) {
-		unsigned int rnd = 0;
-
-		if (getrandom(&rnd, sizeof(rnd), 0) < 0)
-			rnd = (unsigned int)getpid() * 2654435761u + tries;
-		if (snprintf(tmp, sizeof(tmp), ".%s.%08x", base, rnd) >= (int)sizeof(tmp))
-			return st_error_set(err, ENAMETOOLONG, "cannot write %s", path);
-		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-		if (fd < 0 && (errno != EEXIST || tries > 16))
-			return st_error_set(err, errno, "cannot write %s: cannot create %s/%s",
-					    path, dir, tmp);
-	}
-	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (renameat(dfd, tmp, dfd, base) < 0)
-		goto fail;
-	/* Make the rename durable; the data already is. */
-	fsync(dfd);
-	return 0;
-fail:
-	saved = errno;
-	unlinkat(dfd, tmp, 0);
-	return st_error_set(err, saved, "cannot write %s", path);
+	rc = st_outfile_write(&t, data, len, mode, err);
+	st_outfile_close(&t);
+	return rc;
 }

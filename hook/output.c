@@ -135,16 +135,22 @@ int st_output_render(const struct st_profile *p, const struct st_output_opts *o,
 	return st_profile_to_spo(p, name, out, len, err);
 }
 
-int st_output_write(const struct st_profile *p, const struct st_output_opts *o, const char *path,
-		    const struct st_allow *allow, struct st_error *err)
+int st_output_write(const struct st_profile *p, const struct st_output_opts *o,
+		    struct st_outfile *t, struct st_error *err)
 {
 	cleanup_free char *text = NULL;
 	size_t len;
 
-	if (st_output_render(p, o, path, &text, &len, err) < 0)
+	if (st_output_render(p, o, t ? t->path : NULL, &text, &len, err) < 0)
 		return -1;
-	if (path)
-		return st_write_file_atomic_in(allow, path, text, len, 0644, err);
+	if (len > ST_MAX_INPUT_BYTES)
+		return st_error_set(
+		    err, 0,
+		    "cannot write %s: the profile has %zu bytes, more than the %u "
+		    "bytes (4 MiB) seccomp-trace reads back (check, diff, merge, if:)",
+		    t ? t->path : "the profile to stdout", len, ST_MAX_INPUT_BYTES);
+	if (t)
+		return st_outfile_write(t, text, len, 0644, err);
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
 		return st_error_set(err, errno, "cannot write the profile to stdout");
 	return 0;

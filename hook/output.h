@@ -48,11 +48,12 @@ int st_output_apply(struct st_profile *p, const struct st_output_opts *o, struct
 /* Render p; path (may be NULL) names the SeccompProfile when --name is absent. */
 int st_output_render(const struct st_profile *p, const struct st_output_opts *o, const char *path,
 		     char **out, size_t *len, struct st_error *err);
-/* Render and write atomically to path (confined to allow's directories when
- * given), or to stdout when path is NULL. */
-struct st_allow;
-int st_output_write(const struct st_profile *p, const struct st_output_opts *o, const char *path,
-		    const struct st_allow *allow, struct st_error *err);
+/* Render and write atomically to the target opened beforehand (fileio.h),
+ * or to stdout when t is NULL. Never more than ST_MAX_INPUT_BYTES: what is
+ * written can be read back. */
+struct st_outfile;
+int st_output_write(const struct st_profile *p, const struct st_output_opts *o,
+		    struct st_outfile *t, struct st_error *err);
 
 /* profile_spo.c: the SeccompProfile YAML. */
 int st_profile_to_spo(const struct st_profile *p, const char *name, char **out, size_t *len,

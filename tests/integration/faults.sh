@@ -7,7 +7,8 @@
 
 # The tracer is SIGKILLed while the container runs: the old file stays as it was.
 mkdir -p "$T/out"
-echo OLD >"$T/out/p.json"
+old='{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[]}'
+echo "$old" >"$T/out/p.json"
 ct_bundle "$T/b1" --annotation "of:$T/out/p.json" --log "$T/k.log" -- sh -c 'sleep 1; true'
 ct_run runc "$T/b1" "st-fault-$$-1" &
 ctr=$!
@@ -17,7 +18,7 @@ tracer=$(sed -n 's/.*seccomp-trace\[[^]]*\]\[\([0-9]*\)\] info: tracing containe
 kill -KILL "$tracer"
 wait $ctr || die "the container failed when its tracer died"
 sleep 0.3
-[ "$(cat "$T/out/p.json")" = OLD ] || die "the old profile was touched"
+[ "$(cat "$T/out/p.json")" = "$old" ] || die "the old profile was touched"
 [ "$(ls -A "$T/out")" = p.json ] || die "files left behind: $(ls -A "$T/out")"
 # the next trace cleans up after the dead one and works
 ct_bundle "$T/b2" --annotation "of:$T/out/p2.json" --log "$T/k.log" -- stprobe membarrier
