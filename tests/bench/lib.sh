@@ -23,7 +23,9 @@ bench_build() {
 	mkdir -p "$b"
 	gcc -O2 -Wall -Wextra -Werror -static -o "$b/benchtool" tests/bench/benchtool.c
 	clang -target bpf -O2 -g -Wall -Werror -c tests/bench/empty.bpf.c -o "$b/empty.bpf.o"
-	clang -target bpf -mcpu=v3 -O2 -g -Wall -Werror -D__TARGET_ARCH_x86 -I"$BENCH_BUILD/bpf" \
+	# the prototypes read other kernel fields than the pinned header has
+	bpftool btf dump file /sys/kernel/btf/vmlinux format c >"$b/vmlinux.h"
+	clang -target bpf -mcpu=v3 -O2 -g -Wall -Werror -D__TARGET_ARCH_x86 -I"$b" \
 		-c tests/bench/proto.bpf.c -o "$b/proto.bpf.o"
 	local t
 	for t in emptyload proto_load bpfparts; do
