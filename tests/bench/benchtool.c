@@ -12,6 +12,11 @@
  *       directory a seccomp-trace binary embedding that BPF object uses
  *   benchtool now
  *       CLOCK_MONOTONIC in ns (the clock hooktime writes)
+ *   benchtool spawntime N [--restore SRC DST] PROG [ARG...]
+ *       runs PROG (argv[0] = PROG) N times in a row, stdio on /dev/null,
+ *       copying SRC over DST before each run (not timed) when asked; prints
+ *       "MEDIAN P10 P90" of the spawn-to-exit times in ns; exits 1 if a run
+ *       failed
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -80,6 +85,79 @@ static int hooktime(int argc, char **argv)
 	return rc;
 }
 
+static int copy_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	ssize_t r = 0;
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	while (in >= 0 && out >= 0 && (r = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, r) != r)
+			r = -1;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return in < 0 || out < 0 || r < 0 ? -1 : 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int spawntime(int argc, char **argv)
+{
+	const char *src = NULL, *dst = NULL;
+	posix_spawn_file_actions_t fa;
+	long n = argc > 2 ? atol(argv[2]) : 0;
+	int i = 3, st;
+	uint64_t *t;
+
+	if (argc > 5 && !strcmp(argv[3], "--restore")) {
+		src = argv[4];
+		dst = argv[5];
+		i = 6;
+	}
+	if (n <= 0 || i >= argc || !(t = calloc(n, sizeof(*t)))) {
+		fprintf(stderr, "usage: benchtool spawntime N [--restore SRC DST] PROG [ARG...]\n");
+		return 2;
+	}
+	posix_spawn_file_actions_init(&fa);
+	for (int fd = 0; fd < 3; fd++)
+		posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", O_RDWR, 0);
+	for (long k = 0; k < n; k++) {
+		uint64_t t0;
+		pid_t pid;
+
+		if (src && copy_file(src, dst) < 0) {
+			perror(dst);
+			return 1;
+		}
+		t0 = now_ns();
+		if (posix_spawn(&pid, argv[i], &fa, NULL, argv + i, environ)) {
+			perror(argv[i]);
+			return 1;
+		}
+		while (waitpid(pid, &st, 0) < 0)
+			if (errno != EINTR)
+				return 1;
+		t[k] = now_ns() - t0;
+		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			fprintf(stderr, "benchtool: %s failed (status %d)\n", argv[i], st);
+			return 1;
+		}
+	}
+	qsort(t, n, sizeof(*t), cmp_u64);
+	printf("%llu %llu %llu\n", (unsigned long long)t[n / 2], (unsigned long long)t[n / 10],
+	       (unsigned long long)t[n * 9 / 10]);
+	free(t);
+	return 0;
+}
+
 static int objhash(const char *path)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -115,6 +193,9 @@ int main(int argc, char **argv)
 		printf("%llu\n", (unsigned long long)now_ns());
 		return 0;
 	}
-	fprintf(stderr, "usage: benchtool nullhook | hooktime OUT HOOK [ARG...] | objhash FILE | now\n");
+	if (argc >= 2 && !strcmp(argv[1], "spawntime"))
+		return spawntime(argc, argv);
+	fprintf(stderr, "usage: benchtool nullhook | hooktime OUT HOOK [ARG...] | objhash FILE | now"
+			" | spawntime N [--restore SRC DST] PROG [ARG...]\n");
 	return 2;
 }

@@ -19,7 +19,7 @@ bench_build() {
 	# hook_breakdown.sh watches bpf() calls with perf trace
 	command -v perf >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
 	cmake -S . -B "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build "$BENCH_BUILD" -j"$(nproc)" --target seccomp-trace stprobe >/dev/null
+	cmake --build "$BENCH_BUILD" -j"$(nproc)" --target seccomp-trace st_runtime stprobe >/dev/null
 	mkdir -p "$b"
 	gcc -O2 -Wall -Wextra -Werror -static -o "$b/benchtool" tests/bench/benchtool.c
 	clang -target bpf -O2 -g -Wall -Werror -c tests/bench/empty.bpf.c -o "$b/empty.bpf.o"

@@ -3,9 +3,10 @@
 # Runs every benchmark of the performance issue and writes
 # tests/bench/RESULTS.md: hook latency (hook_latency.sh), per-syscall cost
 # (syscall_cost.sh), tracer memory (tracer_mem.sh), N containers at once
-# (scale.sh), and the investigations behind the misses (hook_breakdown.sh,
-# proto_cost.sh). Installs and builds what it needs (scripts/setup, CMake
-# into build-bench/). About 10 minutes on the 2-core development VM.
+# (scale.sh), the runtime shim under Docker (shim_latency.sh), and the
+# investigations behind the misses (hook_breakdown.sh, proto_cost.sh).
+# Installs and builds what it needs (scripts/setup, CMake into
+# build-bench/). About 12 minutes on the 2-core development VM.
 # Usage: tests/bench/run-all.sh [--quick|--report]   (as root)
 #   --quick   few rounds, to check the scripts; writes out/RESULTS.quick.md
 #   --report  no measuring: RESULTS.md again from the data in out/
@@ -16,9 +17,9 @@ case ${1:-} in
 --report) report=1 ;;
 esac
 if [ -n "$quick" ]; then
-	r1=2 r2=2 c2=2000000 r3=1 r4=1 c4=2000000 r5=1 r6=1 c6=2000000
+	r1=2 r2=2 c2=2000000 r3=1 r4=1 c4=2000000 r5=1 r6=1 c6=2000000 r7=2 c7=200
 else
-	r1=21 r2=11 c2=10000000 r3=5 r4=4 c4=10000000 r5=5 r6=5 c6=10000000
+	r1=21 r2=11 c2=10000000 r3=5 r4=4 c4=10000000 r5=5 r6=5 c6=10000000 r7=25 c7=2000
 fi
 if [ -z "$report" ]; then
 	rm -f "$BENCH_OUT/machine.log"
@@ -27,6 +28,7 @@ if [ -z "$report" ]; then
 	if ! wait_quiet "${BENCH_WAIT_QUIET:-600}"; then
 		echo "run-all: the machine is still busy ($(foreign_busy)); measuring anyway" >&2
 	fi
+	export BENCH_QUIET_WAITED=1
 	t0=$(date +%s)
 	started=$(date -u '+%F %H:%M UTC')
 	note_machine "run-all start"
@@ -36,9 +38,10 @@ if [ -z "$report" ]; then
 	bash tests/bench/scale.sh "$r4" "$c4"
 	bash tests/bench/hook_breakdown.sh "$r5"
 	bash tests/bench/proto_cost.sh "$r6" "$c6"
+	bash tests/bench/shim_latency.sh "$r7" "$c7"
 	note_machine "run-all end"
 	took=$((($(date +%s) - t0 + 30) / 60))
-	echo "started='$started' took=$took r1=$r1 r2=$r2 c2=$c2 r3=$r3 r4=$r4 c4=$c4 r5=$r5 r6=$r6 c6=$c6" >"$BENCH_OUT/run.env"
+	echo "started='$started' took=$took r1=$r1 r2=$r2 c2=$c2 r3=$r3 r4=$r4 c4=$c4 r5=$r5 r6=$r6 c6=$c6 r7=$r7 c7=$c7" >"$BENCH_OUT/run.env"
 fi
 # shellcheck disable=SC1091
 . "$BENCH_OUT/run.env"
@@ -99,6 +102,7 @@ the end comes from \`tests/bench/analysis.md\`).
 | 3. tracer peak RSS (VmHWM) <= 8 MiB, warm tracer | $warm_hwm MiB (VmRSS $warm_rss MiB) | $(verdict "$warm_hwm" 8) |
 | 4. N=32: every profile right, no lost events | $profiles_checked profiles, $profiles_bad wrong or missing | $([ "$profiles_bad" = 0 ] && echo met || echo '**missed**') |
 | 4. hook latency with 32 traced / with 1 traced <= 2 | $hook_probe_32 / $hook_probe_1 ms = $ratio_hook | $(verdict "$ratio_hook" 2) |
+$(cat "$BENCH_OUT/shim_latency/target.md")
 
 ## 1. Hook latency
 
@@ -139,6 +143,8 @@ $(table scale | grep 'max tracer')
 
 $(body scale | grep -v 'host getppid\|max tracer')
 
+$(cat "$BENCH_OUT/shim_latency/section.md")
+
 ## Reproduce
 
 As root on a Debian 12 host (installs packages through \`scripts/setup\`,
@@ -152,10 +158,11 @@ builds into \`build-bench/\`, raw data in \`tests/bench/out/\`):
     tests/bench/scale.sh [ROUNDS] [CALLS]
     tests/bench/hook_breakdown.sh     # where the hook's time goes (perf trace, BPF syscalls)
     tests/bench/proto_cost.sh         # per-call cost of alternative lookups (timing, BPF stats)
+    tests/bench/shim_latency.sh [--update-results] [ROUNDS] [CALLS]   # seccomp-trace-runtime under Docker
 
 Rounds used here: hook_latency $r1, syscall_cost $r2 x $c2 calls,
 tracer_mem $r3, scale $r4 x $c4 calls, hook_breakdown $r5, proto_cost
-$r6 x $c6 calls.
+$r6 x $c6 calls, shim_latency $r7 x $c7 calls.
 
 ## Investigation: where the hook's time goes (hook_breakdown.sh)
 
