@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "error.h"
 #include "tracer.h"
+#include "version.h"
 
 static int cmd_unload(int argc, char **argv)
 {
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("seccomp-trace %s\n", ST_VERSION);
+		st_version_print(stdout);
 		return 0;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
