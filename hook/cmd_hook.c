@@ -27,6 +27,7 @@
 #include "log.h"
 #include "oci_state.h"
 #include "output.h"
+#include "privilege.h"
 #include "profile.h"
 #include "tracer.h"
 
@@ -102,6 +103,9 @@ static int prepare(struct hook_job *job, struct st_error *err)
 	if (rc <= 0)
 		return rc < 0 ? -1 : 1;
 	if (st_annotation_parse(key, value, &job->req, err) < 0)
+		return -1;
+	/* Say what is missing before anything else (a rootless runtime's hook). */
+	if (st_check_trace_privilege(err) < 0)
 		return -1;
 	if (job->req.input &&
 	    st_profile_read_file_in(&job->opts.allow, job->req.input, &job->base, err) < 0)

@@ -8,6 +8,8 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "log.h"
+#include "profile_check.h"
 
 static const struct {
 	const char *opt;
@@ -143,6 +145,13 @@ int st_output_write(const struct st_profile *p, const struct st_output_opts *o,
 
 	if (st_output_render(p, o, t ? t->path : NULL, &text, &len, err) < 0)
 		return -1;
+	{
+		char names[128], where[64];
+
+		if (st_profile_allows_io_uring(p, names, sizeof(names), where, sizeof(where)))
+			st_warn("the profile allows %s (%s): %s", names, where,
+				ST_IO_URING_WARNING);
+	}
 	if (len > ST_MAX_INPUT_BYTES)
 		return st_error_set(
 		    err, 0,

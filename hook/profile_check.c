@@ -333,6 +333,42 @@ static void load_into_libseccomp(struct checker *c)
 	seccomp_release(ctx);
 }
 
+bool st_profile_allows_io_uring(const struct st_profile *p, char *names, size_t names_len,
+				char *path, size_t path_len)
+{
+	static const char *const calls[] = {"io_uring_setup", "io_uring_enter",
+					    "io_uring_register"};
+	size_t o = 0;
+
+	names[0] = path[0] = '\0';
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		const struct st_rule *which = NULL;
+		enum st_merge_outcome what = st_profile_classify(p, calls[i], &which);
+		bool by_default = st_action_allows(p->default_action);
+		bool allowed = what == ST_MERGE_COVERED ||
+			       (what == ST_MERGE_CONDITIONAL &&
+				(by_default || st_action_allows(which->action))) ||
+			       (what == ST_MERGE_ADDED && by_default);
+
+		if (!allowed)
+			continue;
+		if (o < names_len)
+			o += snprintf(names + o, names_len - o, "%s%s", o ? ", " : "", calls[i]);
+		if (path[0])
+			continue;
+		if (!which || (what == ST_MERGE_CONDITIONAL && !st_action_allows(which->action))) {
+			snprintf(path, path_len, "defaultAction");
+		} else {
+			size_t r = which - p->rules, k = 0;
+
+			while (k < which->n_names && strcmp(which->names[k], calls[i]))
+				k++;
+			snprintf(path, path_len, "syscalls[%zu].names[%zu]", r, k);
+		}
+	}
+	return names[0] != '\0';
+}
+
 unsigned st_profile_check(const struct st_profile *p, st_check_fn report, void *ctx)
 {
 	struct checker c = {.p = p, .report = report, .ctx = ctx};
@@ -360,6 +396,13 @@ unsigned st_profile_check(const struct st_profile *p, st_check_fn report, void *
 	}
 	for (size_t i = 0; i < p->n_rules; i++)
 		check_rule(&c, i, &p->rules[i]);
+	{
+		char names[128], where[64];
+
+		if (st_profile_allows_io_uring(p, names, sizeof(names), where, sizeof(where)))
+			say(&c, ST_CHECK_WARNING, where, "allows %s: %s", names,
+			    ST_IO_URING_WARNING);
+	}
 	if (c.old_names) {
 		for (size_t i = 0; i < p->n_rules; i++)
 			if (p->rules[i].old_name) {

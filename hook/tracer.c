@@ -17,6 +17,7 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "privilege.h"
 #include "tracer_collect.h"
 #include "tracer_loader.h"
 #include "tracer_pins.h"
@@ -107,6 +108,10 @@ int st_tracer_open(struct st_tracer **out, struct st_error *err)
 
 	if (!t)
 		return st_error_set(err, ENOMEM, "cannot start tracer");
+	if (st_check_trace_privilege(err) < 0) {
+		free(t);
+		return -1;
+	}
 	t->slot.ring_fd = -1;
 	libbpf_set_print(libbpf_print);
 	st_pins_init(&t->pins, st_loader_object_hash());
@@ -218,6 +223,8 @@ int st_tracer_unload(struct st_error *err)
 	struct st_pins p;
 	int rc = 0;
 
+	if (st_check_trace_privilege(err) < 0)
+		return -1;
 	st_pins_init(&p, st_loader_object_hash());
 	if (st_pins_open_lock(&p, false) >= 0 && st_pins_lock(&p, err) < 0)
 		rc = -1;

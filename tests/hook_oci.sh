@@ -51,6 +51,17 @@ assert_allows "$T/based.json" getdents64 execve
 grep -q 'mkdir was called but the base profile.s rule says SCMP_ACT_ERRNO: kept blocked' "$T/hook.log" ||
 	die "the log does not say that mkdir stayed blocked"
 
+# 4b. A profile that lets io_uring through says so in the tracer's log;
+# one that does not, does not.
+ct_bundle "$T/b10" --annotation "of:$T/iou.json" --log "$T/iou.log" -- stprobe io_uring_setup
+ct_run "$RT" "$T/b10" "st-$RT-$$-10" >/dev/null || die "$RT run (io_uring) failed"
+ct_wait_file "$T/iou.json" || die "no io_uring profile; log: $(cat "$T/iou.log")"
+assert_allows "$T/iou.json" io_uring_setup
+for _ in $(seq 100); do grep -q 'profile written' "$T/iou.log" && break; sleep 0.05; done
+grep -qE "warning: the profile allows io_uring_setup \(syscalls\[[0-9]+\]\.names\[[0-9]+\]\): through a ring the workload opens files and creates sockets of any family" "$T/iou.log" ||
+	die "no io_uring warning in the log: $(cat "$T/iou.log")"
+! grep -q io_uring "$T/hook.log" || die "an io_uring warning for a profile without it: $(cat "$T/hook.log")"
+
 # 5. Bad annotations fail the create with one clear line; no file appears.
 bad() {
 	local ann=$1 want=$2 n=$3

@@ -113,6 +113,22 @@ broken 1 '.syscalls[0].args = [{"index": 0, "value": -1, "op": "SCMP_CMP_EQ"}]' 
 broken 0 '.syscalls += [{"names": ["no_such_call"], "action": "SCMP_ACT_ALLOW"}]' 'warning: syscalls[1].names[0]: unknown syscall "no_such_call" (libseccomp 2.5.4 has no such name on the profile'"'"'s arches; runtimes skip it)'
 broken 0 '.syscalls += [{"names": [], "action": "SCMP_ACT_ALLOW"}]' 'warning: syscalls[1].names: empty: the rule applies to nothing'
 broken 0 '.syscalls += [{"names": ["read"], "action": "SCMP_ACT_KILL"}]' 'warning: syscalls[1]: "read" is SCMP_ACT_KILL here but SCMP_ACT_ALLOW in syscalls[0]: which one applies depends on the runtime'
+# io_uring: a ring opens files and sockets past every rule: a warning with
+# the path of what lets it through, whichever way it does
+iou=': through a ring the workload opens files and creates sockets of any family without making those syscalls, past every rule of the profile (the default profiles of Docker 25 and containerd 2.0 refuse io_uring for this reason)'
+broken 0 '.syscalls[0].names += ["io_uring_setup"]' "warning: syscalls[0].names[1]: allows io_uring_setup$iou"
+broken 0 '.syscalls += [{"names": ["io_uring_enter", "io_uring_register"], "action": "SCMP_ACT_LOG"}]' "warning: syscalls[1].names[0]: allows io_uring_enter, io_uring_register$iou"
+broken 0 '.syscalls += [{"names": ["io_uring_setup"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": 0, "op": "SCMP_CMP_EQ"}]}]' "warning: syscalls[1].names[0]: allows io_uring_setup$iou"
+broken 0 '.defaultAction = "SCMP_ACT_ALLOW" | .syscalls[0].action = "SCMP_ACT_ERRNO"' "warning: defaultAction: allows io_uring_setup, io_uring_enter, io_uring_register$iou"
+broken 0 '.defaultAction = "SCMP_ACT_ALLOW" | .syscalls = [{"names": ["io_uring_setup", "io_uring_enter", "io_uring_register"], "action": "SCMP_ACT_ERRNO"}]' "ok (0 warnings)"
+[ "$(rc_of st check "$PODMAN")" = 0 ] && ! grep -q io_uring "$T/out" || die "podman's default refuses io_uring: $(cat "$T/out")"
+# and run says it in its log when what it recorded lets io_uring through
+st run -o "$T/iou.json" -- "$ST_PROBE" io_uring_setup 2>"$T/iou.err"
+grep -qF "seccomp-trace: warning: the profile allows io_uring_setup (syscalls[0].names[" "$T/iou.err" &&
+	grep -qF "$iou" "$T/iou.err" ||
+	die "run: no io_uring warning: $(cat "$T/iou.err")"
+st run -o "$T/noiou.json" -- "$ST_PROBE" membarrier 2>"$T/noiou.err"
+! grep -q io_uring "$T/noiou.err" || die "run: an io_uring warning without io_uring"
 printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [' >"$T/trunc.json"
 [ "$(rc_of st check "$T/trunc.json")" = 1 ] || die "truncated JSON accepted"
 grep -q "error: invalid JSON in $T/trunc.json near byte" "$T/out" || die "truncated: $(cat "$T/out")"

@@ -15,6 +15,7 @@
  *   socket:unix|inet   open a socket of that family, print strerror and exit 1
  *                      if refused
  *   clone:newuts       clone() a child in a new UTS namespace, same on refusal
+ *   io_uring_setup     io_uring_setup with no ring asked for (EINVAL or EFAULT)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -52,6 +53,8 @@ static int one(const char *a)
 		raw(SYS_getcpu, (long)&cpu, (long)&node, 0, 0, 0);
 	} else if (!strcmp(a, "kcmp")) {
 		raw(SYS_kcmp, getpid(), getpid(), 0 /* KCMP_FILE */, 0, 0);
+	} else if (!strcmp(a, "io_uring_setup")) {
+		raw(SYS_io_uring_setup, 0, 0, 0, 0, 0);
 	} else if (!strcmp(a, "sched_getattr")) {
 		char buf[128];
 		raw(SYS_sched_getattr, 0, (long)buf, sizeof(buf), 0, 0);
