@@ -2,6 +2,7 @@
  * formats and where they come from). Every scan is bounded by the span it
  * is given; no function here reads past the end of its line. */
 #include "audit_record.h"
+#include "util.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -344,7 +345,7 @@ static bool parse_kernel_message(struct span m, struct st_audit_line *out)
 	uint64_t v;
 	size_t k;
 
-	for (size_t i = 0; i < sizeof(ratelimited) / sizeof(ratelimited[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ratelimited); i++) {
 		struct span r;
 
 		if (!has_prefix(m, ratelimited[i]))
@@ -386,7 +387,7 @@ static bool parse_kernel_message(struct span m, struct st_audit_line *out)
 		out->why = "audit backlog limit exceeded";
 		return true;
 	}
-	for (size_t i = 0; i < sizeof(loss_reasons) / sizeof(loss_reasons[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(loss_reasons); i++)
 		if (has_prefix(m, loss_reasons[i])) {
 			out->kind = ST_AUDIT_LOSS;
 			out->loss = ST_LOSS_REASON;

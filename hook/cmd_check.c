@@ -8,6 +8,7 @@
 #include "fileio.h"
 #include "json.h"
 #include "profile.h"
+#include "profile_json.h"
 #include "profile_check.h"
 
 struct report_ctx {

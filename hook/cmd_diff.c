@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "json.h"
 #include "profile.h"
+#include "profile_json.h"
 #include "profile_ops.h"
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };

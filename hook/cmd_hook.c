@@ -29,6 +29,8 @@
 #include "output.h"
 #include "privilege.h"
 #include "profile.h"
+#include "profile_json.h"
+#include "profile_trace.h"
 #include "tracer.h"
 
 /* How long the hook waits for the tracer to arm; the runtime waits for us. */
@@ -180,7 +182,7 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 	struct st_trace_result res;
 	struct st_profile *p = NULL;
 	struct st_sysset set;
-	char buf[1200];
+	char buf[ST_ERROR_TEXT_MAX];
 	int rc;
 
 	rc = st_tracer_wait(t, job->pidfd, sigfd, on_signal, NULL, &err);
@@ -234,7 +236,7 @@ static __attribute__((noreturn)) void tracer_main(struct hook_job *job, int stat
 {
 	struct st_error err = {0};
 	struct st_tracer *t = NULL;
-	char buf[1200];
+	char buf[ST_ERROR_TEXT_MAX];
 	int devnull, sigfd;
 	sigset_t set;
 
@@ -293,7 +295,7 @@ fail:
 /* Read the tracer's verdict: "OK", or its error message. */
 static int await_tracer(int fd, pid_t tracer, struct st_error *err)
 {
-	char buf[1200];
+	char buf[ST_ERROR_TEXT_MAX];
 	size_t n = 0;
 	struct timespec start, now;
 
@@ -449,7 +451,7 @@ int cmd_hook(int argc, char **argv)
 fail:
 	st_error_print(&err);
 	{
-		char buf[1200];
+		char buf[ST_ERROR_TEXT_MAX];
 
 		st_err("%s", st_error_text(&err, buf, sizeof(buf)));
 	}

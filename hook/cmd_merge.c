@@ -8,6 +8,7 @@
 #include "log.h"
 #include "output.h"
 #include "profile.h"
+#include "profile_json.h"
 #include "profile_ops.h"
 
 static void usage(FILE *f)

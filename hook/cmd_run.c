@@ -23,7 +23,10 @@
 #include "log.h"
 #include "output.h"
 #include "profile.h"
+#include "profile_json.h"
+#include "profile_trace.h"
 #include "tracer.h"
+#include "util.h"
 
 /* Exit status when seccomp-trace itself fails (as env(1) and timeout(1) do). */
 #define EXIT_TRACE_FAILED 125
@@ -36,7 +39,7 @@ static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUS
 static void forwarded_set(sigset_t *set)
 {
 	sigemptyset(set);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaddset(set, forwarded[i]);
 }
 

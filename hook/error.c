@@ -2,7 +2,40 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* msg is fixed-size by design (the loader child sends the whole object up a
+ * pipe); a text too long for it ends in "..." rather than being cut unseen. */
+static const char mark[] = "...";
+
+static void set_msg(struct st_error *err, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n < sizeof(err->msg)) {
+		memcpy(err->msg, text, n + 1);
+		return;
+	}
+	memcpy(err->msg, text, sizeof(err->msg) - sizeof(mark));
+	memcpy(err->msg + sizeof(err->msg) - sizeof(mark), mark, sizeof(mark));
+}
+
+static void set_msgv(struct st_error *err, const char *fmt, va_list ap)
+{
+	char *text;
+	va_list copy;
+
+	va_copy(copy, ap);
+	if (vasprintf(&text, fmt, copy) >= 0) {
+		set_msg(err, text);
+		free(text);
+	} else if (vsnprintf(err->msg, sizeof(err->msg), fmt, ap) >= (int)sizeof(err->msg)) {
+		/* out of memory: cut, and say so */
+		memcpy(err->msg + sizeof(err->msg) - sizeof(mark), mark, sizeof(mark));
+	}
+	va_end(copy);
+}
 
 int st_error_set(struct st_error *err, int errnum, const char *fmt, ...)
 {
@@ -10,21 +43,24 @@ int st_error_set(struct st_error *err, int errnum, const char *fmt, ...)
 
 	err->errnum = errnum;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	set_msgv(err, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
 int st_error_wrap(struct st_error *err, const char *fmt, ...)
 {
-	char prefix[512], old[sizeof(err->msg)];
+	char *prefix = NULL, *text = NULL;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	n = vasprintf(&prefix, fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	if (n >= 0 && asprintf(&text, "%s: %s", prefix, err->msg) >= 0)
+		set_msg(err, text);
+	free(prefix);
+	free(text);
 	return -1;
 }
 
@@ -39,7 +75,7 @@ const char *st_error_text(const struct st_error *err, char *buf, size_t len)
 
 void st_error_print(const struct st_error *err)
 {
-	char buf[sizeof(err->msg) + 128];
+	char buf[ST_ERROR_TEXT_MAX];
 
 	fprintf(stderr, "seccomp-trace: %s\n", st_error_text(err, buf, sizeof(buf)));
 }

@@ -16,6 +16,8 @@
 
 #include "cleanup.h"
 #include "json.h"
+#include "strv.h"
+#include "util.h"
 
 /* Magic numbers linux/magic.h lacks (include/linux/magic.h users in the
  * kernel: fs/configfs, fs/fuse/control.c, ipc/mqueue.c). */
@@ -184,7 +186,7 @@ static const char *kernel_fs(int fd)
 
 	if (fstatfs(fd, &sfs) < 0)
 		return NULL;
-	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fs); i++)
 		if (sfs.f_type == fs[i].magic)
 			return fs[i].name;
 	return NULL;
@@ -262,13 +264,10 @@ static int walk_no_symlinks(const char *dir, bool *public, char *bad, size_t bad
 static int outside_error(const struct st_allow *allow, const char *verb, const char *path,
 			 struct st_error *err)
 {
-	char list[512] = "";
+	cleanup_free char *list = strv_join(allow->dirs, allow->n, ", ");
 
-	for (size_t i = 0; i < allow->n; i++)
-		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
-			 allow->dirs[i]);
 	return st_error_set(err, 0, "cannot %s %s: outside the allowed directories (%s)", verb,
-			    path, list);
+			    path, list ? list : "?");
 }
 
 /* dir beneath the allowed directory it names, resolved by the kernel

@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "log.h"
+#include "strv.h"
+#include "util.h"
 
 #define MAX_GAP_MESSAGES 8
 /* Serial numbers kept per boot for the gap check; past this the check
@@ -134,7 +136,7 @@ static const char *const scmp_arches[] = {
     "mips64", "mips64n32", "mipsel", "mipsel64", "mipsel64n32", "ppc",	       "ppc64", "ppc64le",
     "s390",   "s390x",	   "parisc", "parisc64", "riscv64",	"sheb",	       "sh",
 };
-#define N_SCMP_ARCHES (sizeof(scmp_arches) / sizeof(scmp_arches[0]))
+#define N_SCMP_ARCHES (ARRAY_SIZE(scmp_arches))
 
 static const char *arch_token_name(uint32_t token)
 {

@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cleanup.h"
 
 static enum st_log_level cur_level = ST_LOG_WARN;
 static int to_stderr = 1;
@@ -66,39 +69,47 @@ void st_log_use_stderr(int on)
 	to_stderr = on;
 }
 
+/* One line in the log file: one write, so that concurrent tracers do not
+ * interleave. */
+static void write_file_line(enum st_log_level level, const char *msg)
+{
+	cleanup_free char *line = NULL;
+	char stamp[32];
+	struct timespec ts;
+	struct tm tm;
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	n = asprintf(&line, "%s.%03ldZ %s[%d] %s: %s\n", stamp, ts.tv_nsec / 1000000, tag,
+		     (int)getpid(), level_names[level], msg);
+	if (n < 0 || write(log_fd, line, n) < 0) {
+		/* nowhere left to report it */
+	}
+}
+
 void st_log(enum st_log_level level, const char *fmt, ...)
 {
 	static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
-	char msg[2048];
+	cleanup_free char *msg = NULL;
 	va_list ap;
+	int n;
 
 	if (level > cur_level)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		msg = NULL;
+	const char *text = msg ? msg : "(out of memory: a log message was lost)";
 
 	if (to_stderr)
 		fprintf(stderr, "%s: %s%s%s\n", tag, level <= ST_LOG_WARN ? level_names[level] : "",
-			level <= ST_LOG_WARN ? ": " : "", msg);
+			level <= ST_LOG_WARN ? ": " : "", text);
 	if (to_syslog)
-		syslog(prio[level], "%s", msg);
-	if (log_fd >= 0) {
-		char line[2300], stamp[32];
-		struct timespec ts;
-		struct tm tm;
-		int n;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		gmtime_r(&ts.tv_sec, &tm);
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-		n = snprintf(line, sizeof(line), "%s.%03ldZ %s[%d] %s: %s\n", stamp,
-			     ts.tv_nsec / 1000000, tag, (int)getpid(), level_names[level], msg);
-		if (n > (int)sizeof(line) - 1)
-			n = sizeof(line) - 1;
-		/* One write per line so concurrent tracers do not interleave. */
-		if (write(log_fd, line, n) < 0) {
-			/* nowhere left to report it */
-		}
-	}
+		syslog(prio[level], "%s", text);
+	if (log_fd >= 0)
+		write_file_line(level, text);
 }

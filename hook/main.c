@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "error.h"
 #include "tracer.h"
+#include "util.h"
 #include "version.h"
 
 static int cmd_unload(int argc, char **argv)
@@ -40,7 +41,7 @@ static const struct {
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: seccomp-trace COMMAND [OPTIONS]\n\nCommands:\n");
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(f, "\nseccomp-trace COMMAND --help shows the options of a command.\n");
 }
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (!strcmp(argv[1], verbs[i].name))
 			return verbs[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "seccomp-trace: unknown command '%s'\n", argv[1]);

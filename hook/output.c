@@ -10,6 +10,9 @@
 #include "fileio.h"
 #include "log.h"
 #include "profile_check.h"
+#include "profile_json.h"
+#include "profile_spo.h"
+#include "util.h"
 
 static const struct {
 	const char *opt;
@@ -28,7 +31,7 @@ int st_output_opt(struct st_output_opts *o, int c, const char *arg)
 
 	switch (c) {
 	case 0x100:
-		for (size_t i = 0; i < sizeof(default_actions) / sizeof(default_actions[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(default_actions); i++)
 			if (!strcmp(arg, default_actions[i].opt)) {
 				o->default_action = default_actions[i].action;
 				return 1;
@@ -98,7 +101,8 @@ int st_output_apply(struct st_profile *p, const struct st_output_opts *o, struct
 	return 0;
 }
 
-/* A DNS-1123 name from the file name: "out/My_App.json" -> "my-app". */
+/* A DNS-1123 name from the file name: "out/My_App.json" -> "my-app"; at
+ * most 253 characters (the DNS-1123 limit: cut on purpose). */
 static void spo_name(const char *path, char *buf, size_t len)
 {
 	const char *base = path ? strrchr(path, '/') : NULL;
@@ -131,9 +135,8 @@ int st_output_render(const struct st_profile *p, const struct st_output_opts *o,
 	if (o->format == ST_FORMAT_OCI)
 		return st_profile_to_json(p, out, len, err);
 	if (o->name)
-		snprintf(name, sizeof(name), "%s", o->name);
-	else
-		spo_name(path, name, sizeof(name));
+		return st_profile_to_spo(p, o->name, out, len, err);
+	spo_name(path, name, sizeof(name));
 	return st_profile_to_spo(p, name, out, len, err);
 }
 

@@ -55,8 +55,4 @@ struct st_outfile;
 int st_output_write(const struct st_profile *p, const struct st_output_opts *o,
 		    struct st_outfile *t, struct st_error *err);
 
-/* profile_spo.c: the SeccompProfile YAML. */
-int st_profile_to_spo(const struct st_profile *p, const char *name, char **out, size_t *len,
-		      struct st_error *err);
-
 #endif

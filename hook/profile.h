@@ -9,7 +9,6 @@
 #include <yajl/yajl_tree.h>
 
 #include "error.h"
-#include "syscalls.h"
 
 /* A JSON member this model does not interpret, written back as it came. */
 struct st_extra {
@@ -91,6 +90,8 @@ void st_profile_free(struct st_profile *p);
 void st_rule_clear(struct st_rule *r);
 void st_extras_clear(struct st_extras *e);
 
+/* True if an includes/excludes names arches, caps or a minKernel (NULL: no). */
+bool st_filter_is_set(const struct st_filter *f);
 /* True if the rule applies only under args, includes or excludes conditions. */
 bool st_rule_is_conditional(const struct st_rule *r);
 /* True for actions under which the call proceeds (ALLOW, LOG). */
@@ -111,12 +112,6 @@ enum st_merge_outcome {
 typedef void (*st_merge_note_fn)(void *ctx, const char *name, enum st_merge_outcome what,
 				 const struct st_rule *rule);
 
-/* Names of the syscalls in seen, sorted and unique; numbers libseccomp cannot
- * name are reported through unknown (may be NULL) as "abi:nr" and skipped. */
-int st_sysset_names(const struct st_sysset *seen, char ***names, size_t *n,
-		    void (*unknown)(void *ctx, unsigned abi, unsigned nr), void *ctx,
-		    struct st_error *err);
-
 /* Allow names unconditionally where p has no rule for them yet. A name p
  * allows only under conditions stays so; one p denies stays denied unless
  * allow_wins. New names go into one sorted rule appended at the end. */
@@ -129,62 +124,12 @@ void st_profile_drop_name(struct st_profile *p, const char *name, bool allowing)
  * when the profile has one (never both). */
 int st_profile_add_arch(struct st_profile *p, const char *arch, struct st_error *err);
 
-/* String vectors (NULL-terminated, malloc'ed). */
-bool strv_has(char *const *v, size_t n, const char *s);
-int strv_append(char ***v, size_t *n, const char *s, struct st_error *err);
-
-/* Add what a trace saw to p, which is either empty (a fresh profile) or a base
- * profile: an allow-list results (an allow-all default becomes ERRNO); rules
- * the base has for a syscall are never widened or overridden; arches seen are
- * added to `architectures` or, when the base has one, to `archMap`. */
-int st_profile_add_trace(struct st_profile *p, char *const *names, size_t n_names,
-			 const struct st_sysset *seen, st_merge_note_fn note, void *ctx,
-			 struct st_error *err);
-
-/* A fresh allow-list profile for a trace. */
-int st_profile_from_trace(const struct st_sysset *seen, char *const *names, size_t n_names,
-			  struct st_profile **out, struct st_error *err);
-
-/* The profile for a trace: a fresh one, or base itself (still the caller's)
- * with the trace added. Logs what it could not name or would not widen. */
-int st_profile_build(const struct st_sysset *seen, struct st_profile *base, struct st_profile **out,
-		     struct st_error *err);
-
-/* The same, and with args (--args) the syscalls whose argument values were
- * recorded get one conditional rule per value instead of a plain name. */
-int st_profile_build_args(const struct st_sysset *seen, const struct st_arg_values *args,
-			  struct st_profile *base, struct st_profile **out, struct st_error *err);
+/* Every arch p names (architectures, archMap entries and their
+ * sub-architectures), once each, in order: a new string vector (strv.h). */
+int st_profile_arch_set(const struct st_profile *p, char ***v, size_t *n, struct st_error *err);
 
 /* How p's rules treat one syscall; *which is the deciding rule, if any. */
 enum st_merge_outcome st_profile_classify(const struct st_profile *p, const char *name,
 					  const struct st_rule **which);
-
-/* Argument conditions (profile_args.c): rules grouped by syscall. */
-struct st_cond_rules {
-	char **names;		/* one per group */
-	struct st_rule **rules; /* rules[i]: n_rules[i] rules for names[i] */
-	size_t *n_rules;
-	size_t n;
-};
-/* Turn recorded argument values into rules; the syscalls they cover are
- * taken out of names (which stays sorted). */
-int st_cond_rules_build(const struct st_sysset *seen, const struct st_arg_values *args,
-			char **names, size_t *n_names, struct st_cond_rules *out,
-			struct st_error *err);
-/* Append each group to p where p has no rule for the syscall yet. */
-int st_cond_rules_add(struct st_profile *p, struct st_cond_rules *c, st_merge_note_fn note,
-		      void *ctx, struct st_error *err);
-void st_cond_rules_free(struct st_cond_rules *c);
-
-/* JSON in/out (profile_json.c). `what` names the source in errors. */
-int st_profile_from_json(yajl_val root, struct st_profile **out, struct st_error *err);
-int st_profile_parse(const char *text, size_t len, const char *what, struct st_profile **out,
-		     struct st_error *err);
-int st_profile_read_file(const char *path, struct st_profile **out, struct st_error *err);
-struct st_allow;
-/* Confined to the directories of allow (see st_read_file_in). */
-int st_profile_read_file_in(const struct st_allow *allow, const char *path, struct st_profile **out,
-			    struct st_error *err);
-int st_profile_to_json(const struct st_profile *p, char **out, size_t *len, struct st_error *err);
 
 #endif

@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "log.h"
-#include "profile.h"
+#include "profile_args.h"
+#include "strv.h"
 
 static const char *const what_arg[ST_NR_ARG_KINDS] = {
     [ST_ARG_KIND_PERSONALITY] = "persona",   [ST_ARG_KIND_SOCKET] = "domain and type",
@@ -14,25 +15,6 @@ static const char *const what_arg[ST_NR_ARG_KINDS] = {
     [ST_ARG_KIND_FCNTL] = "command",	     [ST_ARG_KIND_SETSOCKOPT] = "level",
     [ST_ARG_KIND_GETSOCKOPT] = "level",	     [ST_ARG_KIND_IOCTL] = "request",
 };
-
-static ssize_t find_name(char **names, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(names[i], name))
-			return i;
-	return -1;
-}
-
-static void remove_name(char **names, size_t *n, const char *name)
-{
-	ssize_t i = find_name(names, *n, name);
-
-	if (i < 0)
-		return;
-	free(names[i]);
-	memmove(&names[i], &names[i + 1], (*n - i) * sizeof(*names)); /* with the NULL */
-	(*n)--;
-}
 
 static int set_arg(struct st_arg *a, uint32_t index, uint64_t value, uint64_t value_two,
 		   const char *op, struct st_error *err)
@@ -119,8 +101,8 @@ int st_cond_rules_build(const struct st_sysset *seen, const struct st_arg_values
 {
 	for (unsigned k = 0; k < ST_NR_ARG_KINDS; k++) {
 		const char *name = st_arg_kind_syscall(k);
-		bool called = find_name(names, *n_names, name) >= 0;
-		bool clone3 = k == ST_ARG_KIND_CLONE && find_name(names, *n_names, "clone3") >= 0;
+		bool called = strv_has(names, *n_names, name);
+		bool clone3 = k == ST_ARG_KIND_CLONE && strv_has(names, *n_names, "clone3");
 		struct st_rule *rules;
 
 		if (!called && !clone3)
@@ -159,7 +141,7 @@ int st_cond_rules_build(const struct st_sysset *seen, const struct st_arg_values
 			free(rules);
 			return -1;
 		}
-		remove_name(names, n_names, name);
+		strv_remove(names, n_names, name);
 		st_info("%s allowed for the %u %s value%s seen only", name, args->n[k], what_arg[k],
 			args->n[k] == 1 ? "" : "s");
 		if (clone3) {
@@ -184,7 +166,7 @@ int st_cond_rules_build(const struct st_sysset *seen, const struct st_arg_values
 				free(r);
 				return -1;
 			}
-			remove_name(names, n_names, "clone3");
+			strv_remove(names, n_names, "clone3");
 			st_info(
 			    "clone3 answers ENOSYS: its flags cannot be checked, libc falls back "
 			    "to clone");

@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "strv.h"
+#include "syscalls.h"
+#include "util.h"
 
 /* The action and operator names of the Docker/OCI format, as runtimes map
  * them onto libseccomp. */
@@ -45,7 +48,7 @@ static const struct {
 
 int st_action_value(const char *name, uint32_t errno_ret, uint32_t *out)
 {
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
 		if (!strcmp(actions[i].name, name)) {
 			*out =
 			    actions[i].value | (actions[i].takes_errno ? (errno_ret & 0xffff) : 0);
@@ -56,7 +59,7 @@ int st_action_value(const char *name, uint32_t errno_ret, uint32_t *out)
 
 bool st_action_takes_errno(const char *name)
 {
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
 		if (!strcmp(actions[i].name, name))
 			return actions[i].takes_errno;
 	return false;
@@ -64,7 +67,7 @@ bool st_action_takes_errno(const char *name)
 
 int st_op_value(const char *name, enum scmp_compare *out)
 {
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
 		if (!strcmp(ops[i].name, name)) {
 			*out = ops[i].op;
 			return 0;
@@ -91,15 +94,16 @@ static void say(struct checker *c, enum st_check_level level, const char *path, 
 static void say(struct checker *c, enum st_check_level level, const char *path, const char *fmt,
 		...)
 {
-	char msg[512];
+	cleanup_free char *msg = NULL;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
 	if (level == ST_CHECK_ERROR)
 		c->errors++;
-	c->report(c->ctx, level, path, msg);
+	c->report(c->ctx, level, path, n < 0 ? "(out of memory: the message was lost)" : msg);
 }
 
 static void check_arch(struct checker *c, const char *path, const char *name, bool load)
@@ -107,9 +111,9 @@ static void check_arch(struct checker *c, const char *path, const char *name, bo
 	uint32_t token = st_arch_token(name);
 
 	if (token) {
-		if (c->n_arches < sizeof(c->arches) / sizeof(c->arches[0]))
+		if (c->n_arches < ARRAY_SIZE(c->arches))
 			c->arches[c->n_arches++] = token;
-		if (load && c->n_load < sizeof(c->load) / sizeof(c->load[0])) {
+		if (load && c->n_load < ARRAY_SIZE(c->load)) {
 			c->load_path[c->n_load] = name;
 			c->load[c->n_load++] = token;
 		}
@@ -341,7 +345,7 @@ bool st_profile_allows_io_uring(const struct st_profile *p, char *names, size_t 
 	size_t o = 0;
 
 	names[0] = path[0] = '\0';
-	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
 		const struct st_rule *which = NULL;
 		enum st_merge_outcome what = st_profile_classify(p, calls[i], &which);
 		bool by_default = st_action_allows(p->default_action);

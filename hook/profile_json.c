@@ -9,7 +9,8 @@
 #include "cleanup.h"
 #include "fileio.h"
 #include "json.h"
-#include "profile.h"
+#include "profile_json.h"
+#include "util.h"
 
 static int add_extra(struct st_extras *e, const char *key, yajl_val v, const char *where,
 		     struct st_error *err)
@@ -402,7 +403,7 @@ static int gen_filter(yajl_gen g, const char *key, const struct st_filter *f)
 		return -1;
 	const char *written[] = {f->has_arches ? "arches" : NULL, f->has_caps ? "caps" : NULL,
 				 f->min_kernel ? "minKernel" : NULL};
-	if (gen_extras(g, &f->extras, written, sizeof(written) / sizeof(*written)) < 0)
+	if (gen_extras(g, &f->extras, written, ARRAY_SIZE(written)) < 0)
 		return -1;
 	return st_gen_map_close(g);
 }
@@ -431,7 +432,7 @@ static int gen_rule(yajl_gen g, const struct st_rule *r)
 			const char *aw[] = {"index", "value", a->has_value_two ? "valueTwo" : NULL,
 					    "op"};
 			if (st_gen_str(g, "op") < 0 || st_gen_str(g, a->op) < 0 ||
-			    gen_extras(g, &a->extras, aw, sizeof(aw) / sizeof(*aw)) < 0 ||
+			    gen_extras(g, &a->extras, aw, ARRAY_SIZE(aw)) < 0 ||
 			    st_gen_map_close(g) < 0)
 				return -1;
 		}
@@ -450,7 +451,7 @@ static int gen_rule(yajl_gen g, const struct st_rule *r)
 				 r->comment ? "comment" : NULL,
 				 r->includes ? "includes" : NULL,
 				 r->excludes ? "excludes" : NULL};
-	if (gen_extras(g, &r->extras, written, sizeof(written) / sizeof(*written)) < 0)
+	if (gen_extras(g, &r->extras, written, ARRAY_SIZE(written)) < 0)
 		return -1;
 	return st_gen_map_close(g);
 }
@@ -478,7 +479,7 @@ static int gen_profile(yajl_gen g, const struct st_profile *p)
 				return -1;
 			const char *mw[] = {"architecture",
 					    m->has_subs || m->n_subs ? "subArchitectures" : NULL};
-			if (gen_extras(g, &m->extras, mw, sizeof(mw) / sizeof(*mw)) < 0 ||
+			if (gen_extras(g, &m->extras, mw, ARRAY_SIZE(mw)) < 0 ||
 			    st_gen_map_close(g) < 0)
 				return -1;
 		}
@@ -493,7 +494,7 @@ static int gen_profile(yajl_gen g, const struct st_profile *p)
 				 p->has_archmap ? "archMap" : NULL,
 				 !p->has_archmap && p->has_architectures ? "architectures" : NULL,
 				 p->has_syscalls || p->n_rules ? "syscalls" : NULL};
-	if (gen_extras(g, &p->extras, written, sizeof(written) / sizeof(*written)) < 0)
+	if (gen_extras(g, &p->extras, written, ARRAY_SIZE(written)) < 0)
 		return -1;
 	if (p->has_syscalls || p->n_rules) {
 		if (st_gen_str(g, "syscalls") < 0 || st_gen_array_open(g) < 0)

@@ -9,76 +9,98 @@
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
+#include "strv.h"
+#include "syscalls.h"
 
-static int cmp_str(const void *a, const void *b)
+/* "[a,b]": a sorted copy of v, so that order makes no difference. */
+static int put_sorted_list(FILE *f, char *const *v, size_t n)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Append "[a,b]" of a sorted copy of v. */
-static void put_sorted_list(char *buf, size_t len, char *const *v, size_t n)
-{
-	const char **c = calloc(n + 1, sizeof(*c));
-	size_t off = strlen(buf);
+	cleanup_free char **c = calloc(n + 1, sizeof(*c));
 
 	if (!c)
-		return;
+		return -1;
 	memcpy(c, v, n * sizeof(*c));
-	qsort(c, n, sizeof(*c), cmp_str);
-	off += snprintf(buf + off, off < len ? len - off : 0, "[");
+	strv_sort(c, n);
+	fputc('[', f);
 	for (size_t i = 0; i < n; i++)
-		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s", i ? "," : "", c[i]);
-	snprintf(buf + off, off < len ? len - off : 0, "]");
-	free(c);
+		fprintf(f, "%s%s", i ? "," : "", c[i]);
+	fputc(']', f);
+	return 0;
 }
 
-static void put_filter(char *buf, size_t len, const char *what, const struct st_filter *f)
+static int put_filter(FILE *f, const char *what, const struct st_filter *flt)
 {
-	size_t off;
-
-	if (!f || (!f->n_arches && !f->n_caps && !(f->min_kernel && *f->min_kernel)))
-		return;
-	off = strlen(buf);
-	snprintf(buf + off, len - off, "%s%s{", *buf ? "; " : "", what);
-	if (f->n_arches) {
-		strncat(buf, "arches=", len - strlen(buf) - 1);
-		put_sorted_list(buf, len, f->arches, f->n_arches);
+	if (!st_filter_is_set(flt))
+		return 0;
+	fprintf(f, "%s%s{", ftell(f) ? "; " : "", what);
+	if (flt->n_arches) {
+		fputs("arches=", f);
+		if (put_sorted_list(f, flt->arches, flt->n_arches) < 0)
+			return -1;
 	}
-	if (f->n_caps) {
-		strncat(buf, f->n_arches ? " caps=" : "caps=", len - strlen(buf) - 1);
-		put_sorted_list(buf, len, f->caps, f->n_caps);
+	if (flt->n_caps) {
+		fputs(flt->n_arches ? " caps=" : "caps=", f);
+		if (put_sorted_list(f, flt->caps, flt->n_caps) < 0)
+			return -1;
 	}
-	if (f->min_kernel && *f->min_kernel) {
-		off = strlen(buf);
-		snprintf(buf + off, len - off, "%sminKernel=%s",
-			 f->n_arches || f->n_caps ? " " : "", f->min_kernel);
-	}
-	strncat(buf, "}", len - strlen(buf) - 1);
+	if (flt->min_kernel && *flt->min_kernel)
+		fprintf(f, "%sminKernel=%s", flt->n_arches || flt->n_caps ? " " : "",
+			flt->min_kernel);
+	fputc('}', f);
+	return 0;
 }
 
-void st_rule_conditions(const struct st_rule *r, char *buf, size_t len)
+/* One argument condition; valueTwo absent and 0 mean the same to runtimes. */
+static char *arg_condition(const struct st_arg *a)
 {
-	char args[6][96];
-	char *sorted[6];
-	size_t n = r->n_args < 6 ? r->n_args : 6;
+	char *s;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		const struct st_arg *a = &r->args[i];
+	if (asprintf(&s, "arg%u %s %" PRIu64 " %" PRIu64, a->index,
+		     a->op + (strncmp(a->op, "SCMP_CMP_", 9) ? 0 : 9), a->value, a->value_two) < 0)
+		return NULL;
+	return s;
+}
 
-		/* valueTwo absent and 0 mean the same to runtimes */
-		snprintf(args[i], sizeof(args[i]), "arg%u %s %" PRIu64 " %" PRIu64, a->index,
-			 a->op + (strncmp(a->op, "SCMP_CMP_", 9) ? 0 : 9), a->value, a->value_two);
-		sorted[i] = args[i];
+/* The args' conditions, sorted, joined by "; ". */
+static int put_args(FILE *f, const struct st_rule *r)
+{
+	char **v = calloc(r->n_args + 1, sizeof(*v));
+	size_t n = 0;
+	int rc = -1;
+
+	if (!v)
+		return -1;
+	for (; n < r->n_args; n++)
+		if (!(v[n] = arg_condition(&r->args[n])))
+			goto out;
+	strv_sort(v, n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? "; " : "", v[i]);
+	rc = 0;
+out:
+	strv_free(v, n);
+	return rc;
+}
+
+char *st_rule_conditions(const struct st_rule *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc;
+
+	if (!f)
+		return NULL;
+	rc = put_args(f, r);
+	if (rc == 0)
+		rc = put_filter(f, "includes", r->includes);
+	if (rc == 0)
+		rc = put_filter(f, "excludes", r->excludes);
+	if (fclose(f) != 0 || rc < 0) {
+		free(buf);
+		return NULL;
 	}
-	qsort(sorted, n, sizeof(*sorted), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		size_t off = strlen(buf);
-
-		snprintf(buf + off, len - off, "%s%s", i ? "; " : "", sorted[i]);
-	}
-	put_filter(buf, len, "includes", r->includes);
-	put_filter(buf, len, "excludes", r->excludes);
+	return buf;
 }
 
 static bool same_name_set(const struct st_rule *a, const struct st_rule *b)
@@ -93,29 +115,17 @@ static bool same_name_set(const struct st_rule *a, const struct st_rule *b)
 
 bool st_rule_same(const struct st_rule *a, const struct st_rule *b)
 {
-	char ca[1024], cb[1024];
+	cleanup_free char *ca = NULL, *cb = NULL;
 
 	if (strcmp(a->action, b->action) || a->has_errno_ret != b->has_errno_ret ||
 	    (a->has_errno_ret && a->errno_ret != b->errno_ret) || !same_name_set(a, b))
 		return false;
-	st_rule_conditions(a, ca, sizeof(ca));
-	st_rule_conditions(b, cb, sizeof(cb));
-	return !strcmp(ca, cb);
+	ca = st_rule_conditions(a);
+	cb = st_rule_conditions(b);
+	return ca && cb && !strcmp(ca, cb);
 }
 
 /* ---- deep copies ---- */
-
-static int strv_copy(char ***dst, size_t *dn, char *const *src, size_t n, struct st_error *err)
-{
-	*dst = NULL;
-	*dn = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strv_append(dst, dn, src[i], err) < 0)
-			return -1;
-	if (!*dst && !(*dst = calloc(1, sizeof(char *))))
-		return st_error_set(err, ENOMEM, "copy");
-	return 0;
-}
 
 static int str_copy(char **dst, const char *src, struct st_error *err)
 {
@@ -348,18 +358,16 @@ int st_profile_merge(struct st_profile *out, const struct st_profile *in, bool a
 
 /* ---- diff ---- */
 
-struct entries {
-	struct st_entry *v;
-	size_t n;
-};
-
-static int collect(const struct st_profile *p, struct entries *e, struct st_error *err)
+/* Every distinct (name, action, conditions) of p, appended to *e; the
+ * entries' conditions are theirs (free_entries). */
+static int collect(const struct st_profile *p, struct st_entries *e, struct st_error *err)
 {
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct st_rule *r = &p->rules[i];
-		char cond[512];
+		cleanup_free char *cond = st_rule_conditions(r);
 
-		st_rule_conditions(r, cond, sizeof(cond));
+		if (!cond)
+			return st_error_set(err, ENOMEM, "diff");
 		for (size_t j = 0; j < r->n_names; j++) {
 			struct st_entry *nv;
 			bool dup = false;
@@ -379,44 +387,28 @@ static int collect(const struct st_profile *p, struct entries *e, struct st_erro
 			    .action = r->action,
 			    .has_errno = r->has_errno_ret,
 			    .errno_ret = r->errno_ret,
+			    .cond = strdup(cond),
 			};
-			snprintf(nv[e->n].cond, sizeof(nv[e->n].cond), "%s", cond);
+			if (!nv[e->n].cond)
+				return st_error_set(err, ENOMEM, "diff");
 			e->n++;
 		}
 	}
 	return 0;
 }
 
+static void free_entries(struct st_entries *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->v[i].cond);
+	free(e->v);
+	memset(e, 0, sizeof(*e));
+}
+
 static bool same_action(const struct st_entry *a, const struct st_entry *b)
 {
 	return !strcmp(a->action, b->action) && a->has_errno == b->has_errno &&
 	       (!a->has_errno || a->errno_ret == b->errno_ret);
-}
-
-/* Every arch a profile names, for comparing arch sets. */
-static int arch_set(const struct st_profile *p, char ***v, size_t *n, struct st_error *err)
-{
-	for (size_t i = 0; i < p->n_architectures; i++)
-		if (!strv_has(*v, *n, p->architectures[i]) &&
-		    strv_append(v, n, p->architectures[i], err) < 0)
-			return -1;
-	for (size_t i = 0; i < p->n_archmap; i++) {
-		if (!strv_has(*v, *n, p->archmap[i].arch) &&
-		    strv_append(v, n, p->archmap[i].arch, err) < 0)
-			return -1;
-		for (size_t j = 0; j < p->archmap[i].n_subs; j++)
-			if (!strv_has(*v, *n, p->archmap[i].subs[j]) &&
-			    strv_append(v, n, p->archmap[i].subs[j], err) < 0)
-				return -1;
-	}
-	return 0;
-}
-
-static void free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 static int add_item(struct st_diff *d, const struct st_diff_item *it, struct st_error *err)
@@ -451,131 +443,171 @@ static int cmp_item(const void *a, const void *b)
 	return c ? c : strcmp(ea->cond, eb->cond);
 }
 
+static void diff_default(struct st_diff *d)
+{
+	const struct st_profile *o = d->old_p, *n = d->new_p;
+	bool old_allows = st_action_allows(o->default_action);
+	bool new_allows = st_action_allows(n->default_action);
+
+	if (!strcmp(o->default_action, n->default_action) &&
+	    o->has_default_errno == n->has_default_errno &&
+	    o->default_errno_ret == n->default_errno_ret)
+		return;
+	d->default_changed = d->any = true;
+	d->default_widens = new_allows && !old_allows;
+	d->default_narrows = old_allows && !new_allows;
+	d->widens |= d->default_widens;
+	d->narrows |= d->default_narrows;
+}
+
+/* The arches in `in` that `other` lacks, appended to *out. */
+static int arches_only_in(char **in, size_t n_in, char **other, size_t n_other, char ***out,
+			  size_t *n_out, struct st_error *err)
+{
+	for (size_t i = 0; i < n_in; i++)
+		if (!strv_has(other, n_other, in[i]) && strv_append(out, n_out, in[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+static int diff_arches(struct st_diff *d, struct st_error *err)
+{
+	char **ao = NULL, **an = NULL;
+	size_t nao = 0, nan = 0;
+	int rc = -1;
+
+	if (st_profile_arch_set(d->old_p, &ao, &nao, err) < 0 ||
+	    st_profile_arch_set(d->new_p, &an, &nan, err) < 0 ||
+	    arches_only_in(an, nan, ao, nao, &d->arches_added, &d->n_arches_added, err) < 0 ||
+	    arches_only_in(ao, nao, an, nan, &d->arches_removed, &d->n_arches_removed, err) < 0)
+		goto out;
+	d->any |= d->n_arches_added || d->n_arches_removed;
+	d->widens |= d->n_arches_added > 0;
+	d->narrows |= d->n_arches_removed > 0;
+	rc = 0;
+out:
+	strv_free(ao, nao);
+	strv_free(an, nan);
+	return rc;
+}
+
+/* Pairing in passes, so that a syscall listed twice under the same
+ * conditions (with two actions) pairs each entry with its twin: 1. identical:
+ * no change; 2. same conditions: another action; 3. same action: other
+ * conditions, one change compared as whole rules (never collapsed to the
+ * name). */
+static bool pairs_in_pass(int pass, const struct st_entry *o, const struct st_entry *n)
+{
+	bool same_cond = !strcmp(o->cond, n->cond);
+
+	if (strcmp(o->name, n->name))
+		return false;
+	if (pass == 1)
+		return same_cond && same_action(o, n);
+	if (pass == 2)
+		return same_cond;
+	return !same_cond && same_action(o, n);
+}
+
+static int add_change(struct st_diff *d, int pass, const struct st_entry *o,
+		      const struct st_entry *n, struct st_error *err)
+{
+	bool na = st_action_allows(n->action), oa = st_action_allows(o->action);
+	struct st_diff_item it = {
+	    .kind = pass == 2 ? ST_CHANGE_ACTION : ST_CHANGE_CONDITIONS,
+	    .old_e = *o,
+	    .new_e = *n,
+	    .widens = pass == 2 ? na && !oa : true,
+	    .narrows = pass == 2 ? oa && !na : true,
+	};
+
+	return add_item(d, &it, err);
+}
+
+/* Pair NEW's entries with OLD's (paired_o, paired_n), adding the changes. */
+static int pair_entries(struct st_diff *d, bool *paired_o, bool *paired_n, struct st_error *err)
+{
+	const struct st_entries *eo = &d->old_entries, *en = &d->new_entries;
+
+	for (int pass = 1; pass <= 3; pass++) {
+		for (size_t i = 0; i < en->n; i++) {
+			for (size_t j = 0; j < eo->n && !paired_n[i]; j++) {
+				if (paired_o[j] || !pairs_in_pass(pass, &eo->v[j], &en->v[i]))
+					continue;
+				paired_n[i] = paired_o[j] = true;
+				if (pass > 1 && add_change(d, pass, &eo->v[j], &en->v[i], err) < 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Entries without a partner: only in NEW (added) or only in OLD (removed),
+ * judged against the other profile's default action. */
+static int add_unpaired(struct st_diff *d, const struct st_entries *e, const bool *paired,
+			bool added, struct st_error *err)
+{
+	const struct st_profile *other = added ? d->old_p : d->new_p;
+	bool def_allows = st_action_allows(other->default_action);
+
+	for (size_t i = 0; i < e->n; i++) {
+		bool a = st_action_allows(e->v[i].action);
+		struct st_diff_item it = {
+		    .kind = added ? ST_CHANGE_ADDED : ST_CHANGE_REMOVED,
+		    .widens = added ? a && !def_allows : !a && def_allows,
+		    .narrows = added ? !a && def_allows : a && !def_allows,
+		};
+
+		if (paired[i])
+			continue;
+		if (added)
+			it.new_e = e->v[i];
+		else
+			it.old_e = e->v[i];
+		if (add_item(d, &it, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int st_profile_diff(const struct st_profile *old_p, const struct st_profile *new_p,
 		    struct st_diff *d, struct st_error *err)
 {
-	struct entries eo = {0}, en = {0};
-	char **ao = NULL, **an = NULL;
-	size_t nao = 0, nan = 0;
-	bool old_def_allows = st_action_allows(old_p->default_action);
-	bool new_def_allows = st_action_allows(new_p->default_action);
-	bool *paired_o = NULL, *paired_n = NULL;
-	int rc = -1;
+	cleanup_free bool *paired_o = NULL;
+	cleanup_free bool *paired_n = NULL;
 
 	memset(d, 0, sizeof(*d));
 	d->old_p = old_p;
 	d->new_p = new_p;
-	if (strcmp(old_p->default_action, new_p->default_action) ||
-	    old_p->has_default_errno != new_p->has_default_errno ||
-	    old_p->default_errno_ret != new_p->default_errno_ret) {
-		d->default_changed = d->any = true;
-		d->default_widens = new_def_allows && !old_def_allows;
-		d->default_narrows = old_def_allows && !new_def_allows;
-		d->widens |= d->default_widens;
-		d->narrows |= d->default_narrows;
-	}
-	if (arch_set(old_p, &ao, &nao, err) < 0 || arch_set(new_p, &an, &nan, err) < 0)
-		goto out;
-	for (size_t i = 0; i < nan; i++)
-		if (!strv_has(ao, nao, an[i]) &&
-		    strv_append(&d->arches_added, &d->n_arches_added, an[i], err) < 0)
-			goto out;
-	for (size_t i = 0; i < nao; i++)
-		if (!strv_has(an, nan, ao[i]) &&
-		    strv_append(&d->arches_removed, &d->n_arches_removed, ao[i], err) < 0)
-			goto out;
-	if (d->n_arches_added || d->n_arches_removed)
-		d->any = true;
-	d->widens |= d->n_arches_added > 0;
-	d->narrows |= d->n_arches_removed > 0;
-
-	if (collect(old_p, &eo, err) < 0 || collect(new_p, &en, err) < 0)
-		goto out;
-	paired_o = calloc(eo.n + 1, sizeof(bool));
-	paired_n = calloc(en.n + 1, sizeof(bool));
+	diff_default(d);
+	if (diff_arches(d, err) < 0 || collect(old_p, &d->old_entries, err) < 0 ||
+	    collect(new_p, &d->new_entries, err) < 0)
+		goto fail;
+	paired_o = calloc(d->old_entries.n + 1, sizeof(bool));
+	paired_n = calloc(d->new_entries.n + 1, sizeof(bool));
 	if (!paired_o || !paired_n) {
 		st_error_set(err, ENOMEM, "diff");
-		goto out;
+		goto fail;
 	}
-	/* Pairing in passes, so that a syscall listed twice under the same
-	 * conditions (with two actions) pairs each entry with its twin:
-	 * 1. identical: no change; 2. same conditions: another action;
-	 * 3. same action: other conditions, one change compared as whole
-	 * rules (never collapsed to the name). */
-	for (int pass = 1; pass <= 3; pass++) {
-		for (size_t i = 0; i < en.n; i++) {
-			const struct st_entry *n = &en.v[i];
-
-			if (paired_n[i])
-				continue;
-			for (size_t j = 0; j < eo.n; j++) {
-				const struct st_entry *o = &eo.v[j];
-				bool same_cond = !strcmp(o->cond, n->cond);
-
-				if (paired_o[j] || strcmp(o->name, n->name) ||
-				    (pass == 1 && !(same_cond && same_action(o, n))) ||
-				    (pass == 2 && !same_cond) ||
-				    (pass == 3 && (same_cond || !same_action(o, n))))
-					continue;
-				paired_n[i] = paired_o[j] = true;
-				if (pass == 1)
-					break;
-				bool na = st_action_allows(n->action),
-				     oa = st_action_allows(o->action);
-				struct st_diff_item it = {
-				    .kind = pass == 2 ? ST_CHANGE_ACTION : ST_CHANGE_CONDITIONS,
-				    .old_e = *o,
-				    .new_e = *n,
-				    .widens = pass == 2 ? na && !oa : true,
-				    .narrows = pass == 2 ? oa && !na : true,
-				};
-				if (add_item(d, &it, err) < 0)
-					goto out;
-				break;
-			}
-		}
-	}
-	for (size_t i = 0; i < en.n; i++) {
-		if (paired_n[i])
-			continue;
-		bool a = st_action_allows(en.v[i].action);
-		struct st_diff_item it = {.kind = ST_CHANGE_ADDED,
-					  .new_e = en.v[i],
-					  .widens = a && !old_def_allows,
-					  .narrows = !a && old_def_allows};
-		if (add_item(d, &it, err) < 0)
-			goto out;
-	}
-	for (size_t i = 0; i < eo.n; i++) {
-		if (paired_o[i])
-			continue;
-		bool a = st_action_allows(eo.v[i].action);
-		struct st_diff_item it = {.kind = ST_CHANGE_REMOVED,
-					  .old_e = eo.v[i],
-					  .widens = !a && new_def_allows,
-					  .narrows = a && !new_def_allows};
-		if (add_item(d, &it, err) < 0)
-			goto out;
-	}
+	if (pair_entries(d, paired_o, paired_n, err) < 0 ||
+	    add_unpaired(d, &d->new_entries, paired_n, true, err) < 0 ||
+	    add_unpaired(d, &d->old_entries, paired_o, false, err) < 0)
+		goto fail;
 	if (d->n_items)
 		qsort(d->items, d->n_items, sizeof(*d->items), cmp_item);
-	rc = 0;
-out:
-	free(paired_o);
-	free(paired_n);
-	free(eo.v);
-	free(en.v);
-	free_strv(ao, nao);
-	free_strv(an, nan);
-	if (rc < 0)
-		st_diff_free(d);
-	return rc;
+	return 0;
+fail:
+	st_diff_free(d);
+	return -1;
 }
 
 void st_diff_free(struct st_diff *d)
 {
-	free_strv(d->arches_added, d->n_arches_added);
-	free_strv(d->arches_removed, d->n_arches_removed);
+	strv_free(d->arches_added, d->n_arches_added);
+	strv_free(d->arches_removed, d->n_arches_removed);
 	free(d->items);
+	free_entries(&d->old_entries);
+	free_entries(&d->new_entries);
 	memset(d, 0, sizeof(*d));
 }

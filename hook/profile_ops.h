@@ -8,10 +8,12 @@
 
 #include "profile.h"
 
-/* A rule's conditions (args, includes, excludes) in one canonical line:
- * "" for none; args sorted, so that order does not make a difference. */
-void st_rule_conditions(const struct st_rule *r, char *buf, size_t len);
-/* Same names (as a set), action, errno and conditions. */
+/* A rule's conditions (args, includes, excludes) in one canonical line,
+ * malloc'ed: "" for none; args and lists sorted, so that order does not make
+ * a difference. NULL when out of memory. */
+char *st_rule_conditions(const struct st_rule *r);
+/* Same names (as a set), action, errno and conditions (false when out of
+ * memory: a merge then keeps both rules, never drops one). */
 bool st_rule_same(const struct st_rule *a, const struct st_rule *b);
 int st_rule_copy(struct st_rule *dst, const struct st_rule *src, struct st_error *err);
 
@@ -30,7 +32,12 @@ struct st_entry {
 	const char *action;
 	bool has_errno;
 	unsigned errno_ret;
-	char cond[512];
+	char *cond; /* st_rule_conditions(); owned by the diff */
+};
+
+struct st_entries {
+	struct st_entry *v;
+	size_t n;
 };
 
 enum st_change {
@@ -57,6 +64,7 @@ struct st_diff {
 	struct st_diff_item *items; /* sorted by action, then name */
 	size_t n_items;
 	bool widens, narrows, any;
+	struct st_entries old_entries, new_entries; /* what the items' entries point into */
 };
 
 int st_profile_diff(const struct st_profile *old_p, const struct st_profile *new_p,

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "log.h"
-#include "output.h"
+#include "profile_spo.h"
+#include "strv.h"
+#include "util.h"
 
 struct buf {
 	char *s;
@@ -63,7 +65,7 @@ static bool plain(const char *s)
 	/* YAML would read these as something other than a string */
 	static const char *const special[] = {"true", "false", "yes", "no", "null",
 					      "on",   "off",   "y",   "n",  "~"};
-	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(special); i++)
 		if (!strcasecmp(s, special[i]))
 			return false;
 	return !(*s >= '0' && *s <= '9') && *s != '-' && *s != '.';
@@ -94,6 +96,69 @@ static void put_list_item(struct buf *b, const char *indent, const char *s)
 	put(b, "\n");
 }
 
+static void put_arches(struct buf *b, char *const *arches, size_t n)
+{
+	if (!n)
+		return;
+	put(b, "  architectures:\n");
+	for (size_t i = 0; i < n; i++)
+		put_list_item(b, "  ", arches[i]);
+}
+
+/* The profile's other members: flags and listenerPath have a place. */
+static void put_extras(struct buf *b, const struct st_extras *extras)
+{
+	for (size_t i = 0; i < extras->n; i++) {
+		const struct st_extra *e = &extras->v[i];
+
+		if (!strcmp(e->key, "flags") && YAJL_IS_ARRAY(e->val)) {
+			put(b, "  flags:\n");
+			for (size_t j = 0; j < e->val->u.array.len; j++)
+				if (YAJL_IS_STRING(e->val->u.array.values[j]))
+					put_list_item(b, "  ", e->val->u.array.values[j]->u.string);
+		} else if (!strcmp(e->key, "listenerPath") && YAJL_IS_STRING(e->val)) {
+			put(b, "  listenerPath: ");
+			put_str(b, e->val->u.string);
+			put(b, "\n");
+		} else {
+			st_warn("SeccompProfile: field %s has no place in the operator's schema; "
+				"left out",
+				e->key);
+		}
+	}
+}
+
+static void put_rule(struct buf *b, size_t i, const struct st_rule *r)
+{
+	if (st_filter_is_set(r->includes) || st_filter_is_set(r->excludes)) {
+		st_warn("SeccompProfile: rule syscalls[%zu] (%s%s) depends on includes/"
+			"excludes, which the operator cannot express; left out",
+			i, r->n_names ? r->names[0] : "", r->n_names > 1 ? ", ..." : "");
+		return;
+	}
+	if (!r->n_names)
+		return;
+	put(b, "  - action: ");
+	put_str(b, r->action);
+	put(b, "\n    names:\n");
+	for (size_t j = 0; j < r->n_names; j++)
+		put_list_item(b, "    ", r->names[j]);
+	if (r->has_errno_ret)
+		put(b, "    errnoRet: %u\n", r->errno_ret);
+	if (r->n_args)
+		put(b, "    args:\n");
+	for (size_t k = 0; k < r->n_args; k++) {
+		const struct st_arg *a = &r->args[k];
+
+		put(b,
+		    "    - index: %u\n      value: %" PRIu64 "\n      valueTwo: %" PRIu64
+		    "\n      op: ",
+		    a->index, a->value, a->value_two);
+		put_str(b, a->op);
+		put(b, "\n");
+	}
+}
+
 int st_profile_to_spo(const struct st_profile *p, const char *name, char **out, size_t *len,
 		      struct st_error *err)
 {
@@ -101,6 +166,9 @@ int st_profile_to_spo(const struct st_profile *p, const char *name, char **out, 
 	char **arches = NULL;
 	size_t n_arches = 0;
 
+	/* The operator's schema has architectures only: archMap flattened. */
+	if (st_profile_arch_set(p, &arches, &n_arches, err) < 0)
+		return -1;
 	put(&b, "apiVersion: security-profiles-operator.x-k8s.io/v1beta1\n"
 		"kind: SeccompProfile\n"
 		"metadata:\n"
@@ -109,86 +177,16 @@ int st_profile_to_spo(const struct st_profile *p, const char *name, char **out, 
 	put(&b, "\nspec:\n  defaultAction: ");
 	put_str(&b, p->default_action);
 	put(&b, "\n");
-	for (size_t i = 0; i < p->n_architectures; i++)
-		if (!strv_has(arches, n_arches, p->architectures[i]) &&
-		    strv_append(&arches, &n_arches, p->architectures[i], err) < 0)
-			goto fail;
-	for (size_t i = 0; i < p->n_archmap; i++) {
-		if (!strv_has(arches, n_arches, p->archmap[i].arch) &&
-		    strv_append(&arches, &n_arches, p->archmap[i].arch, err) < 0)
-			goto fail;
-		for (size_t j = 0; j < p->archmap[i].n_subs; j++)
-			if (!strv_has(arches, n_arches, p->archmap[i].subs[j]) &&
-			    strv_append(&arches, &n_arches, p->archmap[i].subs[j], err) < 0)
-				goto fail;
-	}
-	if (n_arches) {
-		put(&b, "  architectures:\n");
-		for (size_t i = 0; i < n_arches; i++)
-			put_list_item(&b, "  ", arches[i]);
-	}
-	for (size_t i = 0; i < p->extras.n; i++) {
-		const struct st_extra *e = &p->extras.v[i];
-
-		if (!strcmp(e->key, "flags") && YAJL_IS_ARRAY(e->val)) {
-			put(&b, "  flags:\n");
-			for (size_t j = 0; j < e->val->u.array.len; j++)
-				if (YAJL_IS_STRING(e->val->u.array.values[j]))
-					put_list_item(&b, "  ",
-						      e->val->u.array.values[j]->u.string);
-		} else if (!strcmp(e->key, "listenerPath") && YAJL_IS_STRING(e->val)) {
-			put(&b, "  listenerPath: ");
-			put_str(&b, e->val->u.string);
-			put(&b, "\n");
-		} else {
-			st_warn("SeccompProfile: field %s has no place in the operator's schema; "
-				"left out",
-				e->key);
-		}
-	}
+	put_arches(&b, arches, n_arches);
+	strv_free(arches, n_arches);
+	put_extras(&b, &p->extras);
 	if (p->has_default_errno)
 		st_warn("SeccompProfile: defaultErrnoRet %u has no place in the operator's "
 			"schema; left out",
 			p->default_errno_ret);
 	put(&b, "  syscalls:\n");
-	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct st_rule *r = &p->rules[i];
-
-		if ((r->includes && (r->includes->n_arches || r->includes->n_caps ||
-				     (r->includes->min_kernel && *r->includes->min_kernel))) ||
-		    (r->excludes && (r->excludes->n_arches || r->excludes->n_caps ||
-				     (r->excludes->min_kernel && *r->excludes->min_kernel)))) {
-			st_warn("SeccompProfile: rule syscalls[%zu] (%s%s) depends on includes/"
-				"excludes, which the operator cannot express; left out",
-				i, r->n_names ? r->names[0] : "", r->n_names > 1 ? ", ..." : "");
-			continue;
-		}
-		if (!r->n_names)
-			continue;
-		put(&b, "  - action: ");
-		put_str(&b, r->action);
-		put(&b, "\n    names:\n");
-		for (size_t j = 0; j < r->n_names; j++)
-			put_list_item(&b, "    ", r->names[j]);
-		if (r->has_errno_ret)
-			put(&b, "    errnoRet: %u\n", r->errno_ret);
-		if (r->n_args) {
-			put(&b, "    args:\n");
-			for (size_t k = 0; k < r->n_args; k++) {
-				const struct st_arg *a = &r->args[k];
-
-				put(&b,
-				    "    - index: %u\n      value: %" PRIu64
-				    "\n      valueTwo: %" PRIu64 "\n      op: ",
-				    a->index, a->value, a->value_two);
-				put_str(&b, a->op);
-				put(&b, "\n");
-			}
-		}
-	}
-	for (size_t i = 0; i < n_arches; i++)
-		free(arches[i]);
-	free(arches);
+	for (size_t i = 0; i < p->n_rules; i++)
+		put_rule(&b, i, &p->rules[i]);
 	if (b.failed) {
 		free(b.s);
 		return st_error_set(err, ENOMEM, "cannot render the SeccompProfile");
@@ -196,10 +194,4 @@ int st_profile_to_spo(const struct st_profile *p, const char *name, char **out, 
 	*out = b.s;
 	*len = b.len;
 	return 0;
-fail:
-	for (size_t i = 0; i < n_arches; i++)
-		free(arches[i]);
-	free(arches);
-	free(b.s);
-	return -1;
 }

@@ -1,4 +1,5 @@
 #include "syscalls.h"
+#include "util.h"
 
 #include <asm/unistd.h>
 #include <ctype.h>
@@ -171,7 +172,7 @@ unsigned st_sysset_keep_ambient(struct st_sysset *scoped, const struct st_sysset
 	unsigned added = 0;
 
 	for (unsigned abi = 0; abi < ST_NR_ABI; abi++)
-		added += add_names(scoped, abi, ambient, sizeof(ambient) / sizeof(ambient[0]), all);
+		added += add_names(scoped, abi, ambient, ARRAY_SIZE(ambient), all);
 	return added;
 }
 

@@ -5,6 +5,7 @@
 #include "fuzz.h"
 #include "learn.h"
 #include "profile.h"
+#include "profile_json.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

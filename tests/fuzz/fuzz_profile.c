@@ -4,6 +4,8 @@
  * is one it (and --base) must accept. */
 #include "fuzz.h"
 #include "profile.h"
+#include "profile_json.h"
+#include "profile_trace.h"
 #include "profile_check.h"
 #include "profile_ops.h"
 

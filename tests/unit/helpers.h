@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "profile.h"
+#include "profile_json.h"
 
 static inline struct st_profile *parse(const char *json)
 {

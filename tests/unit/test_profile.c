@@ -7,6 +7,8 @@
 #include "json.h"
 #include "log.h"
 #include "profile.h"
+#include "profile_json.h"
+#include "profile_trace.h"
 
 #define DOCKER_DIR  "/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp"
 #define DOCKER_JSON DOCKER_DIR "/default.json"
