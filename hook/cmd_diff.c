@@ -1,33 +1,18 @@
 /* seccomp-trace diff OLD NEW: what NEW allows that OLD does not, and back. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cleanup.h"
+#include "cli.h"
 #include "commands.h"
 #include "json.h"
 #include "profile.h"
 #include "profile_json.h"
 #include "profile_ops.h"
+#include "util.h"
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
 enum fail_on { FAIL_ADDED, FAIL_REMOVED, FAIL_ANY, FAIL_NEVER };
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: seccomp-trace diff [--format text|json|markdown] [--fail-on WHAT] OLD NEW\n"
-		"\n"
-		"What NEW allows that OLD does not (+), what it no longer allows (-) and rules\n"
-		"whose action or conditions changed (~), grouped by action, plus changes of\n"
-		"defaultAction and arches. A rule with conditions (args, includes, excludes) is\n"
-		"compared as a whole, never reduced to its name.\n"
-		"\n"
-		"  --format F    text (default), json (for machines), markdown (a CI comment)\n"
-		"  --fail-on W   exit 1 when NEW allows more (added, default), allows less\n"
-		"                (removed), differs at all (any), or never\n"
-		"Exit status: 0 no difference that matters, 1 differences, 2 error.\n");
-}
 
 static const char *errno_note(const struct st_entry *e, char *buf, size_t len)
 {
@@ -220,90 +205,131 @@ static int print_json(const struct st_diff *d, const char *a, const char *b)
 	return 0;
 }
 
+struct diff_opts {
+	enum fmt fmt;
+	enum fail_on fail_on;
+	const char *old_path, *new_path;
+};
+
+enum { OPT_FORMAT = 0x100, OPT_FAIL_ON };
+
+static const struct argp_option diff_options[] = {
+    {"format", OPT_FORMAT, "text|json|markdown", 0,
+     "text (default), json (for machines), markdown (a CI comment)", 0},
+    {"fail-on", OPT_FAIL_ON, "added|removed|any|never", 0,
+     "Exit 1 when NEW allows more (added, default), allows less (removed), differs at all "
+     "(any), or never",
+     0},
+    {0},
+};
+
+/* The index of arg in names, -1 if absent. */
+static int pick(const char *const *names, size_t n, const char *arg)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	return -1;
+}
+
+static error_t parse_diff_opt(int key, char *arg, struct argp_state *state)
+{
+	static const char *const fmt_names[] = {"text", "json", "markdown"};
+	static const char *const fail_names[] = {"added", "removed", "any", "never"};
+	struct diff_opts *o = state->input;
+	int i;
+
+	switch (key) {
+	case OPT_FORMAT:
+		if ((i = pick(fmt_names, ARRAY_SIZE(fmt_names), arg)) < 0)
+			argp_error(state, "unknown --format '%s'", arg);
+		o->fmt = i;
+		return 0;
+	case OPT_FAIL_ON:
+		if ((i = pick(fail_names, ARRAY_SIZE(fail_names), arg)) < 0)
+			argp_error(state, "unknown --fail-on '%s'", arg);
+		o->fail_on = i;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (state->arg_num >= 2)
+			argp_error(state, "expected two profiles, OLD and NEW");
+		*(state->arg_num ? &o->new_path : &o->old_path) = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (state->arg_num < 2)
+			argp_error(state, "expected two profiles, OLD and NEW");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child diff_children[] = {
+    ST_CLI_COMMON_CHILD,
+    {0},
+};
+
+static const struct argp diff_argp = {
+    diff_options,
+    parse_diff_opt,
+    "OLD NEW",
+    "What NEW allows that OLD does not (+), what it no longer allows (-) and rules whose "
+    "action or conditions changed (~), grouped by action, plus changes of defaultAction and "
+    "arches. A rule with conditions (args, includes, excludes) is compared as a whole, never "
+    "reduced to its name. Exit status: 0 no difference that matters, 1 differences, 2 error.",
+    diff_children,
+    NULL,
+    NULL};
+
+static int print_diff(const struct diff_opts *o, const struct st_diff *d)
+{
+	switch (o->fmt) {
+	case FMT_JSON:
+		if (print_json(d, o->old_path, o->new_path) < 0) {
+			fprintf(stderr, "seccomp-trace: diff: cannot generate JSON\n");
+			return -1;
+		}
+		return 0;
+	case FMT_MARKDOWN:
+		print_markdown(d, o->old_path, o->new_path);
+		return 0;
+	default:
+		print_text(d, o->old_path, o->new_path);
+		return 0;
+	}
+}
+
+/* The exit status --fail-on asks for. */
+static int verdict(enum fail_on fail_on, const struct st_diff *d)
+{
+	switch (fail_on) {
+	case FAIL_ADDED:
+		return d->widens;
+	case FAIL_REMOVED:
+		return d->narrows;
+	case FAIL_ANY:
+		return d->any;
+	default:
+		return 0;
+	}
+}
+
 int cmd_diff(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"format", required_argument, NULL, 'f'},
-	    {"fail-on", required_argument, NULL, 'F'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	static const char *const fail_names[] = {"added", "removed", "any", "never"};
-	enum fmt fmt = FMT_TEXT;
-	enum fail_on fail_on = FAIL_ADDED;
+	struct diff_opts o = {.fmt = FMT_TEXT, .fail_on = FAIL_ADDED};
 	struct st_profile *a = NULL, *b = NULL;
 	struct st_error err = {0};
 	struct st_diff d;
-	int c, rc = 2;
+	int rc = 2;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (!strcmp(optarg, "text")) {
-				fmt = FMT_TEXT;
-			} else if (!strcmp(optarg, "json")) {
-				fmt = FMT_JSON;
-			} else if (!strcmp(optarg, "markdown")) {
-				fmt = FMT_MARKDOWN;
-			} else {
-				fprintf(stderr, "seccomp-trace: diff: unknown --format '%s'\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'F':
-			for (c = 0; c < 4 && strcmp(optarg, fail_names[c]); c++)
-				;
-			if (c == 4) {
-				fprintf(stderr, "seccomp-trace: diff: unknown --fail-on '%s'\n",
-					optarg);
-				return 2;
-			}
-			fail_on = c;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind != 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (st_profile_read_file(argv[optind], &a, &err) < 0 ||
-	    st_profile_read_file(argv[optind + 1], &b, &err) < 0 ||
-	    st_profile_diff(a, b, &d, &err) < 0) {
+	st_cli_parse(&diff_argp, argc, argv, 0, &o);
+	if (st_profile_read_file(o.old_path, &a, &err) < 0 ||
+	    st_profile_read_file(o.new_path, &b, &err) < 0 || st_profile_diff(a, b, &d, &err) < 0) {
 		st_error_print(&err);
 		goto out;
 	}
-	if (fmt == FMT_JSON) {
-		if (print_json(&d, argv[optind], argv[optind + 1]) < 0) {
-			fprintf(stderr, "seccomp-trace: diff: cannot generate JSON\n");
-			st_diff_free(&d);
-			goto out;
-		}
-	} else if (fmt == FMT_MARKDOWN) {
-		print_markdown(&d, argv[optind], argv[optind + 1]);
-	} else {
-		print_text(&d, argv[optind], argv[optind + 1]);
-	}
-	switch (fail_on) {
-	case FAIL_ADDED:
-		rc = d.widens;
-		break;
-	case FAIL_REMOVED:
-		rc = d.narrows;
-		break;
-	case FAIL_ANY:
-		rc = d.any;
-		break;
-	case FAIL_NEVER:
-		rc = 0;
-		break;
-	}
+	if (print_diff(&o, &d) == 0)
+		rc = verdict(o.fail_on, &d);
 	st_diff_free(&d);
 out:
 	st_profile_free(a);

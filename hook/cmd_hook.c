@@ -9,7 +9,6 @@
  * profile, logging to syslog and to the --log file. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 
 #include "annotation.h"
 #include "cleanup.h"
+#include "cli.h"
 #include "commands.h"
 #include "fileio.h"
 #include "log.h"
@@ -39,10 +39,9 @@
 struct hook_opts {
 	const char *log_file;
 	enum st_scope scope; /* ST_SCOPE_AFTER_SECCOMP or ST_SCOPE_ALL */
-	bool verbose;
 	bool args;
-	struct st_output_opts out;
-	struct st_allow allow; /* --allow-dir */
+	struct st_output_opts out; /* out.path: the annotation's of: */
+	struct st_allow allow;	   /* --allow-dir */
 };
 
 /* What the tracer needs, all prepared before the fork. */
@@ -55,28 +54,6 @@ struct hook_job {
 	struct st_target_spec spec;
 	int pidfd;
 };
-
-static void usage(FILE *f)
-{
-	fprintf(f, "Usage: seccomp-trace hook [--log FILE] [--scope after-seccomp|all] [--args]\n"
-		   "                          [--allow-dir DIR]... [output options] [-v]\n"
-		   "\n"
-		   "OCI hook (prestart or createRuntime): reads the container state on stdin.\n"
-		   "The annotation " ST_ANNOTATION "=of:/abs/out.json[;if:/abs/base.json]\n"
-		   "asks for a trace; the profile is written when the container's init exits.\n"
-		   "Options go in the hooks.d entry's \"args\".\n"
-		   "\n"
-		   "  --log FILE     also log to FILE (syslog always)\n"
-		   "  --scope S      after-seccomp (default): only what the container does once\n"
-		   "                 its runtime loaded the seccomp filter; all: everything from\n"
-		   "                 the hook on, runtime set-up included\n"
-		   "  --args         record the arguments that matter (socket, clone, ...) and\n"
-		   "                 allow only the values seen\n"
-		   "  --allow-dir D  read if: and write of: only beneath D (repeatable); the\n"
-		   "                 kernel resolves the path inside D: no .., symlink or race\n"
-		   "                 leads out\n"
-		   "  -v, --verbose  debug logging\n" ST_OUTPUT_HELP);
-}
 
 static void set_tag(const struct st_oci_state *state)
 {
@@ -112,7 +89,8 @@ static int prepare(struct hook_job *job, struct st_error *err)
 	if (job->req.input &&
 	    st_profile_read_file_in(&job->opts.allow, job->req.input, &job->base, err) < 0)
 		return st_error_wrap(err, "cannot use if: base profile");
-	if (st_outfile_open(&job->opts.allow, job->req.output, &job->out, err) < 0)
+	job->opts.out.path = job->req.output;
+	if (st_output_open(&job->opts.out, &job->opts.allow, &job->out, err) < 0)
 		return -1;
 
 	job->pidfd = pidfd_open(job->state.pid, 0);
@@ -200,9 +178,7 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 					   &err);
 	}
 	if (rc == 0)
-		rc = st_output_apply(p, &job->opts.out, &err);
-	if (rc == 0)
-		rc = st_output_write(p, &job->opts.out, &job->out, &err);
+		rc = st_output_emit(p, &job->opts.out, &job->out, &err);
 	if (p != job->base)
 		st_profile_free(p);
 	if (rc < 0) {
@@ -331,71 +307,76 @@ static int await_tracer(int fd, pid_t tracer, struct st_error *err)
 	return st_error_set(err, 0, "%s", buf);
 }
 
-static int parse_opts(int argc, char **argv, struct hook_opts *o)
+enum { OPT_LOG = 0x100, OPT_SCOPE, OPT_ARGS, OPT_ALLOW_DIR };
+
+static const struct argp_option hook_options[] = {
+    {"log", OPT_LOG, "FILE", 0, "Also log to FILE (syslog always)", 0},
+    {"scope", OPT_SCOPE, "after-seccomp|all", 0,
+     "after-seccomp (default): only what the container does once its runtime loaded the "
+     "seccomp filter; all: everything from the hook on, runtime set-up included",
+     0},
+    {"args", OPT_ARGS, NULL, 0,
+     "Record the arguments that matter (socket, clone, ...) and allow only the values seen", 0},
+    {"allow-dir", OPT_ALLOW_DIR, "DIR", 0,
+     "Read if: and write of: only beneath DIR (repeatable); the kernel resolves the path inside "
+     "DIR: no .., symlink or race leads out",
+     0},
+    {0},
+};
+
+static error_t parse_hook_opt(int key, char *arg, struct argp_state *state)
 {
-	static const struct option longopts[] = {
-	    {"log", required_argument, NULL, 'l'},
-	    {"scope", required_argument, NULL, 's'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"args", no_argument, NULL, 'A'},
-	    {"allow-dir", required_argument, NULL, 'D'},
-	    {"help", no_argument, NULL, 'h'},
-	    ST_OUTPUT_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
+	struct hook_opts *o = state->input;
+	struct st_error err = {0};
+	char text[ST_ERROR_TEXT_MAX];
 
-	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
-		int handled = st_output_opt(&o->out, c, optarg);
-
-		if (handled < 0)
-			return 2;
-		if (handled)
-			continue;
-		switch (c) {
-		case 'l':
-			o->log_file = optarg;
-			break;
-		case 's':
-			if (!strcmp(optarg, "after-seccomp")) {
-				o->scope = ST_SCOPE_AFTER_SECCOMP;
-			} else if (!strcmp(optarg, "all")) {
-				o->scope = ST_SCOPE_ALL;
-			} else {
-				fprintf(stderr, "seccomp-trace: hook: unknown --scope '%s'\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'A':
-			o->args = true;
-			break;
-		case 'D': {
-			struct st_error err = {0};
-
-			if (st_allow_add(&o->allow, optarg, &err) < 0) {
-				st_error_print(&err);
-				return 2;
-			}
-			break;
-		}
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->out;
+		return 0;
+	case OPT_LOG:
+		o->log_file = arg;
+		return 0;
+	case OPT_SCOPE:
+		if (!strcmp(arg, "after-seccomp"))
+			o->scope = ST_SCOPE_AFTER_SECCOMP;
+		else if (!strcmp(arg, "all"))
+			o->scope = ST_SCOPE_ALL;
+		else
+			argp_error(state, "unknown --scope '%s'", arg);
+		return 0;
+	case OPT_ARGS:
+		o->args = true;
+		return 0;
+	case OPT_ALLOW_DIR:
+		if (st_allow_add(&o->allow, arg, &err) < 0)
+			argp_error(state, "%s", st_error_text(&err, text, sizeof(text)));
+		return 0;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "seccomp-trace: hook: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
-	return st_output_validate(&o->out) < 0 ? 2 : -1;
 }
+
+static const struct argp_child hook_children[] = {
+    ST_OUTPUT_CHILD(st_output_argp_no_path),
+    ST_CLI_COMMON_CHILD,
+    {0},
+};
+
+static const struct argp hook_argp = {
+    hook_options,
+    parse_hook_opt,
+    "",
+    "OCI hook (prestart or createRuntime): reads the container state on stdin. The "
+    "annotation " ST_ANNOTATION
+    "=of:/abs/out.json[;if:/abs/base.json] asks for a trace; the profile is "
+    "written when the container's init exits. Options go in the hooks.d entry's \"args\".",
+    hook_children,
+    NULL,
+    NULL};
 
 int cmd_hook(int argc, char **argv)
 {
@@ -405,10 +386,9 @@ int cmd_hook(int argc, char **argv)
 	int pipefd[2], rc;
 	pid_t tracer;
 
-	rc = parse_opts(argc, argv, &job.opts);
-	if (rc >= 0)
-		return rc;
-	st_log_set_level(job.opts.verbose ? ST_LOG_DEBUG : ST_LOG_INFO);
+	/* The hook logs at info level; -v raises it to debug. */
+	st_log_set_level(ST_LOG_INFO);
+	st_cli_parse(&hook_argp, argc, argv, 0, &job.opts);
 	/* Our stderr is the runtime's to show (runc does; crun only with its
 	 * run.oci.hooks.stderr annotation): the log keeps every failure too. */
 	st_log_use_syslog();

@@ -1,8 +1,8 @@
 /* seccomp-trace merge A B... [-o OUT]: the union of several profiles. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "fileio.h"
 #include "log.h"
@@ -10,23 +10,6 @@
 #include "profile.h"
 #include "profile_json.h"
 #include "profile_ops.h"
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: seccomp-trace merge [-o OUT] [--allow-wins] [options] PROFILE...\n"
-		"\n"
-		"The union of several profiles (several traces of one image, say), written to\n"
-		"OUT or stdout. Nothing is widened: a syscall one profile allows only under\n"
-		"conditions stays conditional, and one a profile denies stays denied unless\n"
-		"--allow-wins. The first profile decides defaultAction and keeps its rules in\n"
-		"order; the same inputs always give the same bytes, and merging a profile with\n"
-		"itself gives it back. Old-format profiles (\"name\") are read.\n"
-		"\n"
-		"  -o, --output OUT    write OUT (atomically) instead of stdout\n"
-		"  --allow-wins        an allow in one profile beats a denial in another\n"
-		"  -v, --verbose       say what was kept blocked or conditional\n" ST_OUTPUT_HELP);
-}
 
 static void note(void *ctx, const char *name, enum st_merge_outcome what,
 		 const struct st_rule *rule)
@@ -41,79 +24,92 @@ static void note(void *ctx, const char *name, enum st_merge_outcome what,
 		st_info("%s: allowed (--allow-wins) despite a %s rule", name, rule->action);
 }
 
+struct merge_opts {
+	bool allow_wins;
+	struct st_cli_operands profiles;
+	struct st_output_opts out;
+};
+
+static const struct argp_option merge_options[] = {
+    {"allow-wins", 'a', NULL, 0, "An allow in one profile beats a denial in another", 0},
+    {0},
+};
+
+static error_t parse_merge_opt(int key, char *arg, struct argp_state *state)
+{
+	struct merge_opts *o = state->input;
+
+	(void)arg;
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->out;
+		state->child_inputs[1] = &o->profiles;
+		return 0;
+	case 'a':
+		o->allow_wins = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child merge_children[] = {
+    ST_OUTPUT_CHILD(st_output_argp),
+    ST_CLI_OPERANDS_CHILD,
+    ST_CLI_COMMON_CHILD,
+    {0},
+};
+
+static const struct argp merge_argp = {
+    merge_options,
+    parse_merge_opt,
+    "PROFILE...",
+    "The union of several profiles (several traces of one image, say), written to OUT or "
+    "stdout. Nothing is widened: a syscall one profile allows only under conditions stays "
+    "conditional, and one a profile denies stays denied unless --allow-wins. The first "
+    "profile decides defaultAction and keeps its rules in order; the same inputs always give "
+    "the same bytes, and merging a profile with itself gives it back. Old-format profiles "
+    "(\"name\") are read. With -v, the log says what was kept blocked or conditional.",
+    merge_children,
+    NULL,
+    NULL};
+
+/* The profiles merged into *out, the first one's as the base. */
+static int merge_all(const struct merge_opts *o, struct st_profile **out, struct st_error *err)
+{
+	for (int i = 0; i < o->profiles.n; i++) {
+		struct st_profile *p = NULL;
+		int rc;
+
+		if (st_profile_read_file(o->profiles.v[i], &p, err) < 0)
+			return -1;
+		if (!*out) {
+			*out = p;
+			continue;
+		}
+		rc = st_profile_merge(*out, p, o->allow_wins, note, NULL, err);
+		st_profile_free(p);
+		if (rc < 0)
+			return st_error_wrap(err, "cannot merge %s", o->profiles.v[i]);
+	}
+	return 0;
+}
+
 int cmd_merge(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"allow-wins", no_argument, NULL, 'a'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    ST_OUTPUT_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
-	struct st_output_opts oo = {0};
+	struct merge_opts o = {0};
+	struct st_outfile target = {.dfd = -1};
 	struct st_error err = {0};
 	struct st_profile *out = NULL;
-	struct st_outfile target = {.dfd = -1};
-	const char *output = NULL;
-	bool allow_wins = false;
-	int c, rc;
+	int rc = 0;
 
-	while ((c = getopt_long(argc, argv, "o:vh", longopts, NULL)) != -1) {
-		if ((rc = st_output_opt(&oo, c, optarg)) != 0) {
-			if (rc < 0)
-				return 2;
-			continue;
-		}
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'a':
-			allow_wins = true;
-			break;
-		case 'v':
-			st_log_set_level(ST_LOG_INFO);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
+	st_cli_parse(&merge_argp, argc, argv, 0, &o);
+	if (st_output_open(&o.out, NULL, &target, &err) < 0 || merge_all(&o, &out, &err) < 0 ||
+	    st_output_emit(out, &o.out, &target, &err) < 0) {
+		st_error_print(&err);
+		rc = 1;
 	}
-	if (optind >= argc || st_output_validate(&oo) < 0) {
-		usage(stderr);
-		return 2;
-	}
-	if (output && st_outfile_open(NULL, output, &target, &err) < 0)
-		goto fail;
-	for (int i = optind; i < argc; i++) {
-		struct st_profile *p = NULL;
-
-		if (st_profile_read_file(argv[i], &p, &err) < 0)
-			goto fail;
-		if (!out) {
-			out = p;
-			continue;
-		}
-		rc = st_profile_merge(out, p, allow_wins, note, NULL, &err);
-		st_profile_free(p);
-		if (rc < 0) {
-			st_error_wrap(&err, "cannot merge %s", argv[i]);
-			goto fail;
-		}
-	}
-	if (st_output_apply(out, &oo, &err) < 0 ||
-	    st_output_write(out, &oo, output ? &target : NULL, &err) < 0)
-		goto fail;
 	st_outfile_close(&target);
 	st_profile_free(out);
-	return 0;
-fail:
-	st_error_print(&err);
-	st_outfile_close(&target);
-	st_profile_free(out);
-	return 1;
+	return rc;
 }

@@ -1,4 +1,4 @@
-/* seccomp-trace run [-o FILE] [--base FILE] -- CMD [ARG...]
+/* seccomp-trace run [OPTION...] [--] CMD [ARG...]
  *
  * CMD runs as PID 2 of a new PID namespace under a small init (PID 1) that
  * forwards signals and reaps; the init itself is not traced. CMD is forked
@@ -6,7 +6,6 @@
  * is the execve of CMD. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "cli.h"
 #include "commands.h"
 #include "fileio.h"
 #include "log.h"
@@ -105,31 +104,78 @@ static __attribute__((noreturn)) void run_init(char **argv, int go_rd, int statu
 }
 
 struct run_opts {
-	const char *output;
 	const char *base;
-	bool verbose;
 	bool args;
+	char **cmd; /* CMD [ARG...]: the rest of the command line */
 	struct st_output_opts out;
 };
 
-static void usage(FILE *f)
+enum { OPT_ARGS = 0x100 };
+
+static const struct argp_option run_options[] = {
+    {"base", 'b', "FILE", 0, "Start from this profile and add what was seen", 0},
+    {"args", OPT_ARGS, NULL, 0,
+     "Record the arguments that matter of socket, clone, personality, prctl, fcntl, "
+     "set/getsockopt and ioctl, and allow only the values seen (see seccomp-trace(1))",
+     0},
+    {0},
+};
+
+static error_t parse_run_opt(int key, char *arg, struct argp_state *state)
 {
-	fprintf(f,
-		"Usage: seccomp-trace run [-o FILE] [--base FILE] [--args] [output options] [-v]\n"
-		"                         -- CMD [ARG...]\n"
-		"\n"
-		"Run CMD in a new PID namespace, record every syscall it and its descendants\n"
-		"make, and write a seccomp allow-list profile when it exits (to stdout\n"
-		"without -o). Exits with CMD's status, or 125 if tracing failed.\n"
-		"\n"
-		"  -o, --output FILE  write the profile to FILE (atomically)\n"
-		"  -b, --base FILE    start from this profile and add what was seen\n"
-		"  --args             record the arguments that matter of socket, clone,\n"
-		"                     personality, prctl, fcntl, set/getsockopt and ioctl,\n"
-		"                     and allow only the values seen (see seccomp-trace(1))\n"
-		"  -v, --verbose      log each first-seen syscall and libbpf messages\n"
-		"  -h, --help         show this help\n" ST_OUTPUT_HELP);
+	struct run_opts *o = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->out;
+		return 0;
+	case 'b':
+		o->base = arg;
+		return 0;
+	case OPT_ARGS:
+		o->args = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		/* CMD: it and everything after it are CMD's (run cmd -v). */
+		o->cmd = &state->argv[state->next - 1];
+		state->next = state->argc;
+		return 0;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "missing the command to trace");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
 }
+
+static const struct argp_child run_children[] = {
+    ST_OUTPUT_CHILD(st_output_argp),
+    ST_CLI_COMMON_CHILD,
+    {0},
+};
+
+static const struct argp run_argp = {
+    run_options,
+    parse_run_opt,
+    "[--] CMD [ARG...]",
+    "Run CMD in a new PID namespace, record every syscall it and its descendants make, and "
+    "write a seccomp allow-list profile when it exits (to stdout without -o). Exits with CMD's "
+    "status, or 125 if tracing failed. Options end at CMD.",
+    run_children,
+    NULL,
+    NULL};
+
+/* What run holds while CMD runs; run_cleanup releases all of it. */
+struct run_job {
+	struct run_opts opts;
+	struct st_profile *base;
+	struct st_outfile out; /* -o: its directory held from the start */
+	struct st_tracer *tracer;
+	int go[2];	/* CMD waits for a byte on go[0]: tracing is armed */
+	int status[2];	/* the init reports CMD's wait status on status[1] */
+	int sigfd;	/* signals to forward to CMD */
+	pid_t init_pid; /* the init, until reaped; 0: none */
+};
 
 /* Signals sent to seccomp-trace with kill(2) go to CMD through the init;
  * those from the terminal reached CMD already. */
@@ -138,26 +184,6 @@ static int forward_signal(void *ctx, const struct signalfd_siginfo *si)
 	if (si->ssi_code != SI_KERNEL)
 		kill(*(pid_t *)ctx, si->ssi_signo);
 	return 0;
-}
-
-static int emit_profile(const struct run_opts *o, struct st_outfile *out, struct st_profile *base,
-			const struct st_sysset *seen, const struct st_arg_values *args,
-			struct st_error *err)
-{
-	struct st_profile *p = NULL;
-	int rc;
-
-	if (st_profile_build_args(seen, o->args ? args : NULL, base, &p, err) < 0)
-		return -1;
-	rc = st_output_apply(p, &o->out, err);
-	if (rc == 0)
-		rc = st_output_write(p, &o->out, o->output ? out : NULL, err);
-	if (rc == 0 && o->output)
-		st_info("profile written to %s (%u syscalls seen)", o->output,
-			st_sysset_count(seen));
-	if (p != base)
-		st_profile_free(p);
-	return rc;
 }
 
 static int exit_like(int status)
@@ -179,168 +205,160 @@ static int exit_like(int status)
 	return EXIT_TRACE_FAILED;
 }
 
-int cmd_run(int argc, char **argv)
+static void close_fd(int *fd)
 {
-	static const struct option longopts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"base", required_argument, NULL, 'b'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"args", no_argument, NULL, 'A'},
-	    {"help", no_argument, NULL, 'h'},
-	    ST_OUTPUT_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
-	struct run_opts o = {0};
-	struct st_error err = {0};
-	struct st_tracer *t = NULL;
-	struct st_profile *base = NULL;
-	struct st_outfile out = {.dfd = -1};
-	struct st_trace_result res;
-	struct st_target_spec spec;
-	int go[2] = {-1, -1}, st_pipe[2] = {-1, -1}, status = 0, c;
-	cleanup_close int sfd = -1;
-	uint32_t inum;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Everything that can fail before CMD runs: the base profile, the tracer,
+ * the pipes, the signals to forward. */
+static int run_prepare(struct run_job *job, struct st_error *err)
+{
 	sigset_t fwd;
-	pid_t init_pid;
 
-	while ((c = getopt_long(argc, argv, "+o:b:vh", longopts, NULL)) != -1) {
-		int handled = st_output_opt(&o.out, c, optarg);
-
-		if (handled < 0)
-			return 2;
-		if (handled)
-			continue;
-		switch (c) {
-		case 'o':
-			o.output = optarg;
-			break;
-		case 'b':
-			o.base = optarg;
-			break;
-		case 'v':
-			o.verbose = true;
-			break;
-		case 'A':
-			o.args = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (st_output_validate(&o.out) < 0)
-		return 2;
-	if (optind >= argc) {
-		fprintf(stderr, "seccomp-trace: run: missing the command to trace\n");
-		usage(stderr);
-		return 2;
-	}
-	if (o.verbose)
-		st_log_set_level(ST_LOG_DEBUG);
-
-	/* Everything that can fail before CMD runs is done first. */
-	if (o.base && st_profile_read_file(o.base, &base, &err) < 0) {
-		st_error_wrap(&err, "cannot use base profile");
-		goto fail;
-	}
+	if (job->opts.base && st_profile_read_file(job->opts.base, &job->base, err) < 0)
+		return st_error_wrap(err, "cannot use base profile");
 	/* The output's directory is checked (and held) before CMD runs. */
-	if (o.output && st_outfile_open(NULL, o.output, &out, &err) < 0)
-		goto fail;
-	if (st_tracer_open(&t, &err) < 0)
-		goto fail;
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(st_pipe, O_CLOEXEC) < 0) {
-		st_error_set(&err, errno, "pipe");
-		goto fail;
-	}
+	if (st_output_open(&job->opts.out, NULL, &job->out, err) < 0 ||
+	    st_tracer_open(&job->tracer, err) < 0)
+		return -1;
+	if (pipe2(job->go, O_CLOEXEC) < 0 || pipe2(job->status, O_CLOEXEC) < 0)
+		return st_error_set(err, errno, "pipe");
 	forwarded_set(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, NULL);
-	sfd = signalfd(-1, &fwd, SFD_CLOEXEC);
-	if (sfd < 0) {
-		st_error_set(&err, errno, "signalfd");
-		goto fail;
-	}
+	job->sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
+	if (job->sigfd < 0)
+		return st_error_set(err, errno, "signalfd");
+	return 0;
+}
 
-	/* Our next child is PID 1 of a new namespace; we are the only one
+/* The init as PID 1 of a new PID namespace; it forks CMD, which waits. */
+static int run_start(struct run_job *job, struct st_error *err)
+{
+	pid_t pid;
+
+	/* Our next child is PID 1 of the new namespace; we are the only one
 	 * who forks here, once. */
-	if (unshare(CLONE_NEWPID) < 0) {
-		st_error_set(&err, errno, "cannot create a PID namespace");
-		goto fail;
-	}
-	init_pid = fork();
-	if (init_pid < 0) {
-		st_error_set(&err, errno, "cannot start the traced command");
-		goto fail;
-	}
-	if (init_pid == 0) {
-		close(go[1]);
-		close(st_pipe[0]);
+	if (unshare(CLONE_NEWPID) < 0)
+		return st_error_set(err, errno, "cannot create a PID namespace");
+	pid = fork();
+	if (pid < 0)
+		return st_error_set(err, errno, "cannot start the traced command");
+	if (pid == 0) {
+		sigset_t fwd;
+
+		close(job->go[1]);
+		close(job->status[0]);
+		forwarded_set(&fwd);
 		sigprocmask(SIG_UNBLOCK, &fwd, NULL);
-		run_init(argv + optind, go[0], st_pipe[1]);
+		run_init(job->opts.cmd, job->go[0], job->status[1]);
 	}
-	close(go[0]);
-	close(st_pipe[1]);
-	go[0] = st_pipe[1] = -1;
+	job->init_pid = pid;
+	close_fd(&job->go[0]);
+	close_fd(&job->status[1]);
+	return 0;
+}
 
-	if (st_ns_inum(init_pid, "pid", &inum, &err) < 0)
-		goto kill_init;
-	/* The init is not traced; CMD, the only other process, starts the
-	 * scoped set with its execve. */
-	spec = (struct st_target_spec){.kind = ST_KEY_PIDNS,
-				       .inum = inum,
-				       .exclude_tgid = init_pid,
-				       .scope = ST_SCOPE_EXEC,
-				       .flags = o.args ? ST_TARGET_ARGS : 0};
-	if (st_tracer_arm(t, &spec, &err) < 0)
-		goto kill_init;
-	/* Armed: let CMD exec. */
-	if (write(go[1], "g", 1) != 1) {
-		st_error_set(&err, errno, "cannot start %s", argv[optind]);
-		goto kill_init;
-	}
-	close(go[1]);
-	go[1] = -1;
+/* Trace the namespace, then let CMD exec: the init is not traced, and CMD,
+ * the only other process, starts the scoped set with its execve. */
+static int run_arm(struct run_job *job, struct st_error *err)
+{
+	struct st_target_spec spec = {
+	    .kind = ST_KEY_PIDNS,
+	    .exclude_tgid = job->init_pid,
+	    .scope = ST_SCOPE_EXEC,
+	    .flags = job->opts.args ? ST_TARGET_ARGS : 0,
+	};
 
-	/* The init reports CMD's status, or dies: either way the pipe wakes us. */
-	if (st_tracer_wait(t, st_pipe[0], sfd, forward_signal, &init_pid, &err) < 0)
-		goto kill_init;
-	if (waitpid(init_pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) ||
-	    read(st_pipe[0], &status, sizeof(status)) != sizeof(status)) {
-		st_error_set(&err, 0, "the init process of the traced command failed");
-		goto fail;
-	}
-	/* CMD's status stands only if its profile is complete and written. */
-	if (st_tracer_finish(t, &res, &err) < 0)
-		goto fail;
-	if (res.scope_state != ST_SCOPE_STARTED) {
-		st_error_set(&err, 0, "%s never started; no profile written", argv[optind]);
-		goto fail;
-	}
+	if (st_ns_inum(job->init_pid, "pid", &spec.inum, err) < 0 ||
+	    st_tracer_arm(job->tracer, &spec, err) < 0)
+		return -1;
+	if (write(job->go[1], "g", 1) != 1)
+		return st_error_set(err, errno, "cannot start %s", job->opts.cmd[0]);
+	close_fd(&job->go[1]);
+	return 0;
+}
+
+/* Record until CMD exits; *status is CMD's wait status. The init reports it,
+ * or dies: either way its pipe wakes us. */
+static int run_wait(struct run_job *job, int *status, struct st_error *err)
+{
+	int init_status;
+	pid_t init = job->init_pid;
+
+	if (st_tracer_wait(job->tracer, job->status[0], job->sigfd, forward_signal, &job->init_pid,
+			   err) < 0)
+		return -1;
+	job->init_pid = 0; /* reaped below, or not to be killed */
+	if (waitpid(init, &init_status, 0) < 0 || !WIFEXITED(init_status) ||
+	    WEXITSTATUS(init_status) ||
+	    read(job->status[0], status, sizeof(*status)) != sizeof(*status))
+		return st_error_set(err, 0, "the init process of the traced command failed");
+	return 0;
+}
+
+/* CMD's status stands only if its profile is complete and written. */
+static int run_write_profile(struct run_job *job, struct st_error *err)
+{
+	struct st_trace_result res;
+	struct st_profile *p = NULL;
+	int rc;
+
+	if (st_tracer_finish(job->tracer, &res, err) < 0)
+		return -1;
+	if (res.scope_state != ST_SCOPE_STARTED)
+		return st_error_set(err, 0, "%s never started; no profile written",
+				    job->opts.cmd[0]);
 	/* A handler CMD installed may run in production even if no signal came here. */
 	st_sysset_add_signal_return(&res.scoped, &res.scoped, false);
-	if (emit_profile(&o, &out, base, &res.scoped, &res.args, &err) < 0)
-		goto fail;
-	st_tracer_close(t);
-	st_outfile_close(&out);
-	st_profile_free(base);
-	close(st_pipe[0]);
-	return exit_like(status);
+	if (st_profile_build_args(&res.scoped, job->opts.args ? &res.args : NULL, job->base, &p,
+				  err) < 0)
+		return -1;
+	rc = st_output_emit(p, &job->opts.out, &job->out, err);
+	if (rc == 0 && job->opts.out.path)
+		st_info("profile written to %s (%u syscalls seen)", job->opts.out.path,
+			st_sysset_count(&res.scoped));
+	if (p != job->base)
+		st_profile_free(p);
+	return rc;
+}
 
-kill_init:
-	kill(init_pid, SIGKILL);
-	waitpid(init_pid, NULL, 0);
-fail:
-	st_error_print(&err);
-	st_tracer_close(t);
-	st_outfile_close(&out);
-	st_profile_free(base);
-	for (int i = 0; i < 2; i++) {
-		if (go[i] >= 0)
-			close(go[i]);
-		if (st_pipe[i] >= 0)
-			close(st_pipe[i]);
+static void run_cleanup(struct run_job *job)
+{
+	if (job->init_pid > 0) {
+		kill(job->init_pid, SIGKILL);
+		waitpid(job->init_pid, NULL, 0);
 	}
-	return EXIT_TRACE_FAILED;
+	st_tracer_close(job->tracer);
+	st_outfile_close(&job->out);
+	st_profile_free(job->base);
+	for (int i = 0; i < 2; i++) {
+		close_fd(&job->go[i]);
+		close_fd(&job->status[i]);
+	}
+	close_fd(&job->sigfd);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_job job = {.out = {.dfd = -1}, .go = {-1, -1}, .status = {-1, -1}, .sigfd = -1};
+	struct st_error err = {0};
+	int status = 0, rc;
+
+	st_cli_parse(&run_argp, argc, argv, ARGP_IN_ORDER, &job.opts);
+	rc = run_prepare(&job, &err);
+	if (rc == 0)
+		rc = run_start(&job, &err);
+	if (rc == 0)
+		rc = run_arm(&job, &err);
+	if (rc == 0)
+		rc = run_wait(&job, &status, &err);
+	if (rc == 0)
+		rc = run_write_profile(&job, &err);
+	if (rc < 0)
+		st_error_print(&err);
+	run_cleanup(&job);
+	return rc < 0 ? EXIT_TRACE_FAILED : exit_like(status);
 }

@@ -1,4 +1,5 @@
-/* CLI verbs; each returns the process exit status. */
+/* The verbs, one per cmd_*.c, each with its options (argp, cli.h); each
+ * returns the process exit status. argv[0] is the verb's name. */
 #ifndef ST_COMMANDS_H
 #define ST_COMMANDS_H
 
@@ -7,5 +8,6 @@ int cmd_hook(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
 
 #endif

@@ -3,27 +3,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "error.h"
-#include "tracer.h"
 #include "util.h"
 #include "version.h"
-
-static int cmd_unload(int argc, char **argv)
-{
-	struct st_error err = {0};
-
-	if (argc > 1) {
-		printf("Usage: seccomp-trace unload\n\n"
-		       "Remove the BPF program and maps that stay loaded (detached, costing no\n"
-		       "time) between traces; refused while a trace runs.\n");
-		return strcmp(argv[1], "--help") ? 2 : 0;
-	}
-	if (st_tracer_unload(&err) < 0) {
-		st_error_print(&err);
-		return 1;
-	}
-	return 0;
-}
 
 static const struct {
 	const char *name;

@@ -24,64 +24,106 @@ static const struct {
     {"trap", "SCMP_ACT_TRAP"},
 };
 
-int st_output_opt(struct st_output_opts *o, int c, const char *arg)
+enum {
+	OPT_DEFAULT_ACTION = 0x100,
+	OPT_ERRNO,
+	OPT_FORMAT,
+	OPT_NAME,
+};
+
+static const struct argp_option output_options[] = {
+    /* first: st_output_argp_no_path starts after it */
+    {"output", 'o', "FILE", 0, "Write the profile to FILE (atomically) instead of stdout", 0},
+    {"default-action", OPT_DEFAULT_ACTION, "errno|log|kill-process|trap", 0,
+     "errno (default), log, kill-process or trap: what the profile does with the syscalls it "
+     "does not list",
+     0},
+    {"errno", OPT_ERRNO, "N", 0, "The errno for --default-action errno (default EPERM)", 0},
+    {"format", OPT_FORMAT, "oci|spo", 0,
+     "oci (Docker/OCI seccomp JSON, default) or spo (a Kubernetes security-profiles-operator "
+     "SeccompProfile, YAML)",
+     0},
+    {"name", OPT_NAME, "NAME", 0, "metadata.name of the SeccompProfile (default: from the file)",
+     0},
+    {0},
+};
+
+static int parse_default_action(struct st_output_opts *o, const char *arg)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(default_actions); i++)
+		if (!strcmp(arg, default_actions[i].opt)) {
+			o->default_action = default_actions[i].action;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_errno(struct st_output_opts *o, const char *arg)
 {
 	char *end;
 	long v;
 
-	switch (c) {
-	case 0x100:
-		for (size_t i = 0; i < ARRAY_SIZE(default_actions); i++)
-			if (!strcmp(arg, default_actions[i].opt)) {
-				o->default_action = default_actions[i].action;
-				return 1;
-			}
-		fprintf(
-		    stderr,
-		    "seccomp-trace: --default-action '%s': expected errno, log, kill-process or "
-		    "trap\n",
-		    arg);
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < 1 || v > 4095)
 		return -1;
-	case 0x101:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || v < 1 || v > 4095) {
-			fprintf(stderr,
-				"seccomp-trace: --errno '%s': expected an errno number 1-4095\n",
-				arg);
-			return -1;
-		}
-		o->has_errno = true;
-		o->errno_ret = v;
-		return 1;
-	case 0x102:
-		if (!strcmp(arg, "oci") || !strcmp(arg, "json")) {
-			o->format = ST_FORMAT_OCI;
-		} else if (!strcmp(arg, "spo")) {
-			o->format = ST_FORMAT_SPO;
-		} else {
-			fprintf(stderr, "seccomp-trace: --format '%s': expected oci or spo\n", arg);
-			return -1;
-		}
-		return 1;
-	case 0x103:
-		o->name = arg;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-int st_output_validate(const struct st_output_opts *o)
-{
-	if (o->has_errno && o->default_action && strcmp(o->default_action, "SCMP_ACT_ERRNO")) {
-		fprintf(stderr, "seccomp-trace: --errno goes with --default-action errno only\n");
-		return -1;
-	}
+	o->has_errno = true;
+	o->errno_ret = v;
 	return 0;
 }
 
-int st_output_apply(struct st_profile *p, const struct st_output_opts *o, struct st_error *err)
+static int parse_format(struct st_output_opts *o, const char *arg)
+{
+	if (!strcmp(arg, "oci") || !strcmp(arg, "json"))
+		o->format = ST_FORMAT_OCI;
+	else if (!strcmp(arg, "spo"))
+		o->format = ST_FORMAT_SPO;
+	else
+		return -1;
+	return 0;
+}
+
+static error_t parse_output_opt(int key, char *arg, struct argp_state *state)
+{
+	struct st_output_opts *o = state->input;
+
+	switch (key) {
+	case 'o':
+		o->path = arg;
+		return 0;
+	case OPT_DEFAULT_ACTION:
+		if (parse_default_action(o, arg) < 0)
+			argp_error(
+			    state,
+			    "--default-action '%s': expected errno, log, kill-process or trap",
+			    arg);
+		return 0;
+	case OPT_ERRNO:
+		if (parse_errno(o, arg) < 0)
+			argp_error(state, "--errno '%s': expected an errno number 1-4095", arg);
+		return 0;
+	case OPT_FORMAT:
+		if (parse_format(o, arg) < 0)
+			argp_error(state, "--format '%s': expected oci or spo", arg);
+		return 0;
+	case OPT_NAME:
+		o->name = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->has_errno && o->default_action && strcmp(o->default_action, ST_ACT_ERRNO))
+			argp_error(state, "--errno goes with --default-action errno only");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp st_output_argp = {output_options, parse_output_opt, NULL, NULL, NULL, NULL, NULL};
+const struct argp st_output_argp_no_path = {
+    output_options + 1, parse_output_opt, NULL, NULL, NULL, NULL, NULL};
+
+/* The default action and errno chosen. */
+static int apply(struct st_profile *p, const struct st_output_opts *o, struct st_error *err)
 {
 	if (o->default_action) {
 		char *a = strdup(o->default_action);
@@ -127,8 +169,10 @@ static void spo_name(const char *path, char *buf, size_t len)
 		snprintf(buf, len, "seccomp-trace");
 }
 
-int st_output_render(const struct st_profile *p, const struct st_output_opts *o, const char *path,
-		     char **out, size_t *len, struct st_error *err)
+/* p in the chosen format; o->path (may be NULL) names the SeccompProfile
+ * when --name is absent. */
+static int render(const struct st_profile *p, const struct st_output_opts *o, char **out,
+		  size_t *len, struct st_error *err)
 {
 	char name[254];
 
@@ -136,32 +180,42 @@ int st_output_render(const struct st_profile *p, const struct st_output_opts *o,
 		return st_profile_to_json(p, out, len, err);
 	if (o->name)
 		return st_profile_to_spo(p, o->name, out, len, err);
-	spo_name(path, name, sizeof(name));
+	spo_name(o->path, name, sizeof(name));
 	return st_profile_to_spo(p, name, out, len, err);
 }
 
-int st_output_write(const struct st_profile *p, const struct st_output_opts *o,
-		    struct st_outfile *t, struct st_error *err)
+/* io_uring lets a workload past every rule: say so when the profile allows it. */
+static void warn_io_uring(const struct st_profile *p)
 {
+	char names[128], where[64];
+
+	if (st_profile_allows_io_uring(p, names, sizeof(names), where, sizeof(where)))
+		st_warn("the profile allows %s (%s): %s", names, where, ST_IO_URING_WARNING);
+}
+
+int st_output_open(const struct st_output_opts *o, const struct st_allow *allow,
+		   struct st_outfile *t, struct st_error *err)
+{
+	return o->path ? st_outfile_open(allow, o->path, t, err) : 0;
+}
+
+int st_output_emit(struct st_profile *p, const struct st_output_opts *o, struct st_outfile *t,
+		   struct st_error *err)
+{
+	const char *where = o->path ? o->path : "the profile to stdout";
 	cleanup_free char *text = NULL;
 	size_t len;
 
-	if (st_output_render(p, o, t ? t->path : NULL, &text, &len, err) < 0)
+	if (apply(p, o, err) < 0 || render(p, o, &text, &len, err) < 0)
 		return -1;
-	{
-		char names[128], where[64];
-
-		if (st_profile_allows_io_uring(p, names, sizeof(names), where, sizeof(where)))
-			st_warn("the profile allows %s (%s): %s", names, where,
-				ST_IO_URING_WARNING);
-	}
+	warn_io_uring(p);
 	if (len > ST_MAX_INPUT_BYTES)
 		return st_error_set(
 		    err, 0,
 		    "cannot write %s: the profile has %zu bytes, more than the %u "
 		    "bytes (4 MiB) seccomp-trace reads back (check, diff, merge, if:)",
-		    t ? t->path : "the profile to stdout", len, ST_MAX_INPUT_BYTES);
-	if (t)
+		    where, len, ST_MAX_INPUT_BYTES);
+	if (o->path)
 		return st_outfile_write(t, text, len, 0644, err);
 	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
 		return st_error_set(err, errno, "cannot write the profile to stdout");

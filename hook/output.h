@@ -1,13 +1,16 @@
-/* How a generated profile is finished and written, shared by run, hook and
- * merge: default action (staged roll-outs: log, errno, kill-process), and
- * format (Docker/OCI JSON or a security-profiles-operator SeccompProfile). */
+/* The one output path of every verb that writes a profile (run, hook,
+ * merge): the output options as one argp child, and st_output_emit, which
+ * finishes a profile (default action, errno: staged roll-outs go log, errno,
+ * kill-process), renders it (Docker/OCI JSON or a security-profiles-operator
+ * SeccompProfile) and writes it atomically. */
 #ifndef ST_OUTPUT_H
 #define ST_OUTPUT_H
 
-#include <getopt.h>
+#include <argp.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "profile.h"
 
 enum st_format {
@@ -16,6 +19,7 @@ enum st_format {
 };
 
 struct st_output_opts {
+	const char *path;	    /* -o; NULL: stdout (the hook: the annotation's of:) */
 	const char *default_action; /* SCMP_ACT_..., NULL: as built */
 	bool has_errno;
 	uint32_t errno_ret;
@@ -23,36 +27,30 @@ struct st_output_opts {
 	const char *name; /* SeccompProfile metadata.name; default from the file name */
 };
 
-/* getopt_long entries for the shared options; their values are >= 0x100. */
-#define ST_OUTPUT_LONGOPTS                                                                         \
-	{"default-action", required_argument, NULL, 0x100},                                        \
-	    {"errno", required_argument, NULL, 0x101}, {"format", required_argument, NULL, 0x102}, \
+/* The output options, parsed into the struct st_output_opts the parent
+ * gives as this child's input (state->child_inputs): -o/--output,
+ * --default-action, --errno, --format, --name. */
+extern const struct argp st_output_argp;
+/* The same without -o/--output, for the hook (the annotation names the file). */
+extern const struct argp st_output_argp_no_path;
+#define ST_OUTPUT_CHILD(argp)                                                                      \
 	{                                                                                          \
-		"name", required_argument, NULL, 0x103                                             \
+		&(argp), 0, "Output options:", 1                                                   \
 	}
 
-#define ST_OUTPUT_HELP                                                                             \
-	"  --default-action A  errno (default), log, kill-process or trap: what the\n"             \
-	"                      profile does with the syscalls it does not list\n"                  \
-	"  --errno N           the errno for --default-action errno (default EPERM)\n"             \
-	"  --format F          oci (Docker/OCI seccomp JSON, default) or spo (a Kubernetes\n"      \
-	"                      security-profiles-operator SeccompProfile, YAML)\n"                 \
-	"  --name NAME         metadata.name of the SeccompProfile (default: from the file)\n"
-
-/* 1: c was one of ours and is stored; 0: not ours; -1: bad value (printed). */
-int st_output_opt(struct st_output_opts *o, int c, const char *arg);
-/* After all options: -1 (printed) if they do not fit together. */
-int st_output_validate(const struct st_output_opts *o);
-/* Set the default action and errno chosen. */
-int st_output_apply(struct st_profile *p, const struct st_output_opts *o, struct st_error *err);
-/* Render p; path (may be NULL) names the SeccompProfile when --name is absent. */
-int st_output_render(const struct st_profile *p, const struct st_output_opts *o, const char *path,
-		     char **out, size_t *len, struct st_error *err);
-/* Render and write atomically to the target opened beforehand (fileio.h),
- * or to stdout when t is NULL. Never more than ST_MAX_INPUT_BYTES: what is
- * written can be read back. */
+struct st_allow;
 struct st_outfile;
-int st_output_write(const struct st_profile *p, const struct st_output_opts *o,
-		    struct st_outfile *t, struct st_error *err);
+/* Where the profile goes, opened before the long part (a trace): o->path,
+ * confined to allow's directories when given (NULL: anywhere), is checked
+ * and its directory held in *t (fileio.h: st_outfile_close). Nothing to do
+ * for stdout (o->path NULL): t stays closed. */
+int st_output_open(const struct st_output_opts *o, const struct st_allow *allow,
+		   struct st_outfile *t, struct st_error *err);
+/* Finish p (the default action and errno chosen), render it and write it
+ * atomically to t (from st_output_open) when o->path is set, or to stdout.
+ * Never more than ST_MAX_INPUT_BYTES: what is written can be read back. p
+ * is changed, not freed. */
+int st_output_emit(struct st_profile *p, const struct st_output_opts *o, struct st_outfile *t,
+		   struct st_error *err);
 
 #endif
