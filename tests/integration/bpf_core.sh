@@ -73,18 +73,20 @@ load() {
 }
 
 load "$obj" pinned >"$T/pinned.relos"
-# The kernel fields the program reads, each found in this kernel's BTF.
-for f in task_struct.thread_pid task_struct.tgid task_struct.nsproxy pid.level pid.numbers \
-	upid.ns pid_namespace.ns.inum nsproxy.mnt_ns mnt_namespace.ns.inum; do
-	grep -q "matching candidate #[0-9]* <byte_off> \[[0-9]*\] struct $f " "$T/pinned.log" ||
-		die "no CO-RE match for $f in this kernel"
+# Every field the pinned header declares (the ones the program reads) is in
+# the path of a relocation matched in this kernel's BTF (the path names the
+# fields from its root struct: task_struct.thread_info.status).
+fields=$(awk '/^#pragma clang attribute push/ { on = 1 }
+	on && /^struct [a-z_0-9]* {$/ { s = $2; next }
+	on && s && /^};$/ { s = ""; next }
+	on && s && /[a-z_][a-z_0-9]*(\[[0-9]*\])?;$/ {
+		f = $NF; sub(/\[.*/, "", f); sub(/;$/, "", f); sub(/^\*+/, "", f); print s "." f }' "$pinned")
+[ "$(wc -w <<<"$fields")" -ge 5 ] || die "too few struct fields in $pinned: $fields"
+paths=$(sed -n 's/.*matching candidate #[0-9]* <[a-z_]*> \[[0-9]*\] struct \([a-z_0-9.]*\) .*/\1/p' "$T/pinned.log")
+for f in $fields; do
+	grep -qE "\.${f#*.}(\.|$)" <<<"$paths" ||
+		die "no CO-RE relocation reads $f in this kernel (if the program no longer reads it, run scripts/gen-vmlinux-h)"
 done
-if [ "$ST_BPF_ARCH" = x86 ]; then
-	for f in task_struct.thread_info.status pt_regs.di pt_regs.si pt_regs.bx pt_regs.cx; do
-		grep -q "matching candidate #[0-9]* <byte_off> \[[0-9]*\] struct $f " "$T/pinned.log" ||
-			die "no CO-RE match for $f in this kernel"
-	done
-fi
 note "pinned header: $(wc -l <"$T/pinned.relos") CO-RE relocations applied"
 
 # The same header with the fields of every kernel struct 8 bytes further,
