@@ -179,6 +179,7 @@ static bool parse_seccomp_body(struct span body, struct st_audit_line *out)
 	struct st_audit_seccomp *sc = &out->sc;
 	struct span tok, val[F_NR_TAIL] = {{0}};
 	bool seen[F_NR_TAIL] = {0};
+	int last = F_NR_TAIL;
 	uint64_t u;
 
 	for (;;) {
@@ -192,8 +193,12 @@ static bool parse_seccomp_body(struct span body, struct st_audit_line *out)
 				f = i;
 		if (f < 0)
 			break;
+		/* the kernel writes them once each, in this order, code last */
 		if (seen[f])
 			return bad(out, "a field given twice");
+		if (f > last || (last == F_NR_TAIL && f != F_CODE))
+			return bad(out, "fields out of the kernel's order");
+		last = f;
 		seen[f] = true;
 		val[f] = skip(tok, strlen(tail_keys[f]));
 		body = rest;
@@ -336,7 +341,7 @@ static const char *const loss_reasons[] = {
  * the kernel names the function in "%s: %d callbacks suppressed". */
 static const char *const ratelimited[] = {
     "kauditd_printk_skb: ", "audit_printk_skb: ", "audit_log_lost: ",
-    "audit_panic: ",	    "kauditd_hold_skb: ",
+    "audit_panic: ",	    "kauditd_hold_skb: ", "audit_log_start: ",
 };
 
 /* The kernel's message itself, after whatever prefix the log put before it. */

@@ -395,6 +395,33 @@ void st_learn_overlong(struct st_learn *l, const char *head, size_t n, const cha
 
 /* ---- records ---- */
 
+static void loss_message(const struct st_audit_line *line, const char *where, uint64_t lineno,
+			 char *buf, size_t len)
+{
+	unsigned long long n = line->loss_count, at = lineno;
+
+	switch (line->loss) {
+	case ST_LOSS_SUPPRESSED:
+		snprintf(buf, len,
+			 "%s:%llu: the printk rate limit dropped %llu kernel messages (\"callbacks "
+			 "suppressed\")",
+			 where, at, n);
+		break;
+	case ST_LOSS_LOST:
+		snprintf(buf, len, "%s:%llu: the kernel lost audit records (audit_lost=%llu)",
+			 where, at, n);
+		break;
+	case ST_LOSS_BACKLOG:
+		snprintf(buf, len, "%s:%llu: the audit backlog overflowed (audit_backlog_limit)",
+			 where, at);
+		break;
+	case ST_LOSS_REASON:
+		snprintf(buf, len, "%s:%llu: the kernel dropped audit records: %s", where, at,
+			 line->why);
+		break;
+	}
+}
+
 static bool wanted_pid(const struct st_learn *l, int64_t pid)
 {
 	if (!l->o.pids)
@@ -418,6 +445,7 @@ int st_learn_add(struct st_learn *l, const struct st_audit_line *line, const cha
 	bool in_window = overlaps_window(l, ms, ms);
 	struct st_learned *e;
 	uint32_t action;
+	bool counts;
 	int m;
 
 	l->stats.lines++;
@@ -432,11 +460,7 @@ int st_learn_add(struct st_learn *l, const struct st_audit_line *line, const cha
 		return 0;
 	case ST_AUDIT_LOSS:
 		if (!l->pending++)
-			snprintf(l->pending_msg, sizeof(l->pending_msg),
-				 "%s:%llu: the kernel says %s%s%s", where,
-				 (unsigned long long)lineno, line->why,
-				 line->loss == ST_LOSS_SUPPRESSED ? " (messages suppressed)" : "",
-				 line->loss == ST_LOSS_LOST ? " (records lost)" : "");
+			loss_message(line, where, lineno, l->pending_msg, sizeof(l->pending_msg));
 		return 0;
 	case ST_AUDIT_UNSUPPORTED:
 		l->stats.unsupported++;
@@ -456,27 +480,37 @@ int st_learn_add(struct st_learn *l, const struct st_audit_line *line, const cha
 	if (!in_window)
 		return 0;
 	l->stats.in_window++;
+	if (ms > l->stats.last_ms)
+		l->stats.last_ms = ms;
 	if (!wanted_pid(l, sc->pid) || !same(l->o.comm, sc->comm, sc->comm_len) ||
 	    !same(l->o.exe, sc->has_exe ? sc->exe : "", sc->has_exe ? sc->exe_len : 0))
 		return 0;
-	l->stats.matched++;
 	action = sc->code & ST_SECCOMP_RET_ACTION_FULL;
-	if (action == ST_SECCOMP_RET_ALLOW) {
-		l->stats.allow++;
-		return 0;
-	}
-	/* The profile hands these calls to a tracer or a supervisor (seccomp
-	 * notify), which decides; allowing them outright would bypass it. */
-	if (action == ST_SECCOMP_RET_TRACE || action == ST_SECCOMP_RET_USER_NOTIF) {
-		l->stats.supervised++;
-		return 0;
-	}
+	/* ALLOW is never learned; the profile hands TRACE and NOTIFY calls to
+	 * a tracer or a supervisor (seccomp notify), which decides: allowing
+	 * them outright would bypass it */
+	counts = action != ST_SECCOMP_RET_ALLOW && action != ST_SECCOMP_RET_TRACE &&
+		 action != ST_SECCOMP_RET_USER_NOTIF;
 	m = l->o.match ? l->o.match(l->o.match_ctx, sc->pid) : 1;
 	if (m == 0)
 		return 0;
 	if (m < 0) {
+		if (!counts)
+			return 0;
 		l->stats.unattributed++;
-		return table_get(&l->unattributed, sc, err) ? 0 : -1;
+		if (!(e = table_get(&l->unattributed, sc, err)))
+			return -1;
+		e->records++;
+		return 0;
+	}
+	l->stats.matched++;
+	if (action == ST_SECCOMP_RET_ALLOW) {
+		l->stats.allow++;
+		return 0;
+	}
+	if (!counts) {
+		l->stats.supervised++;
+		return 0;
 	}
 	if (!(e = table_get(&l->calls, sc, err)))
 		return -1;
@@ -526,8 +560,8 @@ void st_learn_finish(struct st_learn *l)
 			    "the kernel log ends with %u audit records within %llu ms, the "
 			    "printk rate limit (kernel.printk_ratelimit_burst=%u per "
 			    "kernel.printk_ratelimit=%u s): records after them may have been "
-			    "dropped without a trace yet; read the log again later, or learn "
-			    "from auditd's log",
+			    "dropped without a trace yet; read the log again later (or end "
+			    "the window before them with --until), or learn from auditd's log",
 			    l->o.ratelimit_burst, (unsigned long long)(t_last - t_first),
 			    l->o.ratelimit_burst, l->o.ratelimit_ms / 1000);
 	}

@@ -52,6 +52,7 @@ struct st_learn_stats {
 	uint64_t allow;	     /* SCMP_ACT_ALLOW records (never counted) */
 	uint64_t supervised; /* TRACE, NOTIFY: the profile hands them to a supervisor */
 	uint64_t unattributed, bad, unsupported, overlong;
+	uint64_t last_ms; /* latest time stamp of a seccomp record in the window (0: none) */
 };
 
 struct st_learn;

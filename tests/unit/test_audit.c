@@ -210,6 +210,15 @@ static void test_hostile_values(void)
 		       "comm=\"a\" exe=\"/x\" sig=0 arch=c000003e syscall=309 syscall=59 compat=0 "
 		       "ip=0x1 code=0x7ffc0000");
 	CHECK(l->kind == ST_AUDIT_BAD_SECCOMP);
+	/* the kernel's own fields come in its order, code last */
+	l = parse_line("[ 1.0] audit: type=1326 audit(1.000:2): auid=0 uid=0 gid=0 ses=1 pid=9 "
+		       "comm=\"a\" exe=\"/x\" sig=0 arch=c000003e syscall=309 compat=0 "
+		       "code=0x7ffc0000 ip=0x1");
+	CHECK(l->kind == ST_AUDIT_BAD_SECCOMP);
+	l = parse_line("[ 1.0] audit: type=1326 audit(1.000:2): auid=0 uid=0 gid=0 ses=1 pid=9 "
+		       "comm=\"a\" exe=\"/x\" sig=0 syscall=309 arch=c000003e compat=0 ip=0x1 "
+		       "code=0x7ffc0000");
+	CHECK(l->kind == ST_AUDIT_BAD_SECCOMP);
 	/* odd-length or non-hex "hex" */
 	l = parse_line("audit: type=1326 audit(1.000:2): pid=9 comm=ABC exe=\"/x\" sig=0 "
 		       "arch=c000003e syscall=309 compat=0 ip=0x1 code=0x7ffc0000");
@@ -275,6 +284,10 @@ static void test_odd_records(void)
 	CHECK(parse_line("[ 9.0] audit: initializing netlink subsys (disabled)")->kind ==
 	      ST_AUDIT_NONE);
 	CHECK(parse_line("[ 9.0] net_ratelimit: 5 callbacks suppressed")->kind == ST_AUDIT_NONE);
+	l = parse_line(
+	    "Oct 25 14:42:34 h kernel: [68883272.061562] audit_log_start: 1227 callbacks "
+	    "suppressed");
+	CHECK(l->kind == ST_AUDIT_LOSS && l->loss_count == 1227);
 	CHECK(parse_line("")->kind == ST_AUDIT_NONE);
 	/* a record in a form not read is said so, not skipped */
 	l = parse_line("SECCOMP event: type=1326 audit(1.000:2): whatever");
