@@ -9,5 +9,6 @@ int cmd_diff(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct {
     {"diff", cmd_diff, "what one profile allows that another does not"},
     {"merge", cmd_merge, "the union of several profiles, without widening"},
     {"check", cmd_check, "would a runtime load this profile?"},
+    {"learn", cmd_learn, "add what seccomp audit records logged or refused to a profile"},
     {"unload", cmd_unload, "remove the BPF program kept loaded between traces"},
 };
 

@@ -73,3 +73,27 @@ assert_valid_profile() {
 	jq -e '.defaultAction and (.syscalls | type == "array")' "$1" >/dev/null ||
 		die "$1 is not a seccomp profile"
 }
+
+# Seccomp audit records go to the kernel log, or to auditd while one runs:
+# tests that read them (learn_*) hold this lock so that they do not run at
+# the same time.
+audit_lock() {
+	exec 8>"$ST_WORK/.audit.lock"
+	flock 8
+}
+
+# A seccomp audit record of our own (ST_PROBE logs one getppid): it closes
+# whatever the kernel log held before, so that an earlier gap in the audit
+# serial numbers does not reach into the time window that follows.
+audit_mark() {
+	"${ST_PROBE:?}" logged:1
+	sleep 0.05
+}
+
+# The time (seconds since the epoch) from which records are this test's:
+# the kernel stamps records with its coarse clock, up to a tick behind
+# date(1), so the test waits a little before making any.
+audit_since() {
+	date +%s.%N
+	sleep 0.05
+}

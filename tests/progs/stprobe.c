@@ -16,15 +16,24 @@
  *                      if refused
  *   clone:newuts       clone() a child in a new UTS namespace, same on refusal
  *   io_uring_setup     io_uring_setup with no ring asked for (EINVAL or EFAULT)
+ *   must:ACTION        ACTION (membarrier, getcpu, kcmp, sched_getattr) and exit 1,
+ *                      printing strerror, if the syscall fails
+ *   logged:N           load a seccomp filter that logs getppid (SECCOMP_RET_LOG)
+ *                      and call getppid N times: N audit records
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -39,9 +48,47 @@ static void *thread_main(void *arg)
 	return (void *)(long)one(arg);
 }
 
+/* must:ACTION sets this: a failing syscall ends the probe with status 1. */
+static int must;
+
 static long raw(long nr, long a0, long a1, long a2, long a3, long a4)
 {
-	return syscall(nr, a0, a1, a2, a3, a4);
+	long rc = syscall(nr, a0, a1, a2, a3, a4);
+
+	if (rc < 0 && must) {
+		printf("syscall %ld: %s\n", nr, strerror(errno));
+		exit(1);
+	}
+	return rc;
+}
+
+#if defined(__x86_64__)
+#define PROBE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__i386__)
+#define PROBE_AUDIT_ARCH AUDIT_ARCH_I386
+#elif defined(__aarch64__)
+#define PROBE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/* A filter of our own: getppid is logged, everything else allowed. */
+static int log_getppid(void)
+{
+	struct sock_filter f[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROBE_AUDIT_ARCH, 0, 3),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+		printf("seccomp: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
 }
 
 static int one(const char *a)
@@ -125,6 +172,20 @@ static int one(const char *a)
 			return 1;
 		}
 		waitpid(p, &st, 0);
+	} else if (!strncmp(a, "must:", 5)) {
+		int rc;
+
+		must = 1;
+		rc = one(a + 5);
+		must = 0;
+		return rc;
+	} else if (!strncmp(a, "logged:", 7)) {
+		long n = atol(a + 7);
+
+		if (log_getppid())
+			return 1;
+		for (long i = 0; i < n; i++)
+			raw(SYS_getppid, 0, 0, 0, 0, 0);
 	} else if (!strncmp(a, "sleep:", 6)) {
 		struct timespec ts = {atol(a + 6) / 1000, (atol(a + 6) % 1000) * 1000000};
 		nanosleep(&ts, NULL);
