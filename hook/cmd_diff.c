@@ -16,31 +16,40 @@ enum fail_on { FAIL_ADDED, FAIL_REMOVED, FAIL_ANY, FAIL_NEVER };
 
 static const char *errno_note(const struct st_entry *e, char *buf, size_t len)
 {
-	if (e->has_errno)
+	if (e->errno_name)
+		snprintf(buf, len, " (errno %.32s)", e->errno_name);
+	else if (e->has_errno)
 		snprintf(buf, len, " (errno %u)", e->errno_ret);
 	else
 		buf[0] = '\0';
 	return buf;
 }
 
+static const char *field_value(const char *v)
+{
+	return *v ? v : "(absent)";
+}
+
 static void print_text_item(const struct st_diff_item *it)
 {
-	char eo[32], en[32];
+	char eo[48], en[48];
 
 	switch (it->kind) {
 	case ST_CHANGE_ADDED:
 		printf("  + %s%s%s%s%s\n", it->new_e.name, *it->new_e.cond ? "  [" : "",
-		       it->new_e.cond, *it->new_e.cond ? "]" : "", errno_note(&it->new_e, en, 32));
+		       it->new_e.cond, *it->new_e.cond ? "]" : "",
+		       errno_note(&it->new_e, en, sizeof(en)));
 		break;
 	case ST_CHANGE_REMOVED:
 		printf("  - %s%s%s%s%s\n", it->old_e.name, *it->old_e.cond ? "  [" : "",
-		       it->old_e.cond, *it->old_e.cond ? "]" : "", errno_note(&it->old_e, eo, 32));
+		       it->old_e.cond, *it->old_e.cond ? "]" : "",
+		       errno_note(&it->old_e, eo, sizeof(eo)));
 		break;
 	case ST_CHANGE_ACTION:
 		printf("  ~ %s%s%s%s: %s%s -> %s%s\n", it->new_e.name, *it->new_e.cond ? "  [" : "",
 		       it->new_e.cond, *it->new_e.cond ? "]" : "", it->old_e.action,
-		       errno_note(&it->old_e, eo, 32), it->new_e.action,
-		       errno_note(&it->new_e, en, 32));
+		       errno_note(&it->old_e, eo, sizeof(eo)), it->new_e.action,
+		       errno_note(&it->new_e, en, sizeof(en)));
 		break;
 	case ST_CHANGE_CONDITIONS:
 		printf("  ~ %s: conditions [%s] -> [%s]\n", it->new_e.name, it->old_e.cond,
@@ -68,6 +77,9 @@ static void print_text(const struct st_diff *d, const char *a, const char *b)
 		printf("arch + %s\n", d->arches_added[i]);
 	for (size_t i = 0; i < d->n_arches_removed; i++)
 		printf("arch - %s\n", d->arches_removed[i]);
+	for (size_t i = 0; i < d->n_fields; i++)
+		printf("%s: %s -> %s\n", d->fields[i].key, field_value(d->fields[i].old_v),
+		       field_value(d->fields[i].new_v));
 	for (size_t i = 0; i < d->n_items; i++) {
 		const struct st_diff_item *it = &d->items[i];
 
@@ -81,8 +93,9 @@ static void print_text(const struct st_diff *d, const char *a, const char *b)
 		changed += it->kind >= ST_CHANGE_ACTION;
 	}
 	if (d->any)
-		printf("%u added, %u removed, %u changed%s%s\n", added, removed, changed,
-		       d->widens ? "; NEW allows more" : "", d->narrows ? "; NEW allows less" : "");
+		printf("%u added, %u removed, %u changed%s%s%s\n", added, removed, changed,
+		       d->widens ? "; NEW allows more" : "", d->narrows ? "; NEW allows less" : "",
+		       d->n_fields ? "; NEW changes what runtimes enforce beyond the rules" : "");
 	else
 		printf("no differences\n");
 }
@@ -90,7 +103,7 @@ static void print_text(const struct st_diff *d, const char *a, const char *b)
 static void print_markdown(const struct st_diff *d, const char *a, const char *b)
 {
 	const char *group = NULL;
-	char eo[32], en[32];
+	char eo[48], en[48];
 
 	printf("### seccomp profile: `%s` → `%s`\n\n", a, b);
 	if (!d->any) {
@@ -99,6 +112,12 @@ static void print_markdown(const struct st_diff *d, const char *a, const char *b
 	}
 	if (d->widens)
 		printf("**The new profile allows more than the old one: review it.**\n\n");
+	if (d->n_fields)
+		printf("**The new profile changes what runtimes enforce beyond the rules: review "
+		       "it.**\n\n");
+	for (size_t i = 0; i < d->n_fields; i++)
+		printf("- %s: `%s` → `%s`\n", d->fields[i].key, field_value(d->fields[i].old_v),
+		       field_value(d->fields[i].new_v));
 	if (d->default_changed)
 		printf("- defaultAction: `%s` → `%s`\n", d->old_p->default_action,
 		       d->new_p->default_action);
@@ -119,12 +138,12 @@ static void print_markdown(const struct st_diff *d, const char *a, const char *b
 		case ST_CHANGE_REMOVED:
 			printf("- %s `%s`%s%s%s%s\n", it->kind == ST_CHANGE_ADDED ? "➕" : "➖",
 			       e->name, *e->cond ? " when `" : "", e->cond, *e->cond ? "`" : "",
-			       errno_note(e, en, 32));
+			       errno_note(e, en, sizeof(en)));
 			break;
 		case ST_CHANGE_ACTION:
 			printf("- 🔁 `%s`: `%s`%s → `%s`%s\n", e->name, it->old_e.action,
-			       errno_note(&it->old_e, eo, 32), it->new_e.action,
-			       errno_note(&it->new_e, en, 32));
+			       errno_note(&it->old_e, eo, sizeof(eo)), it->new_e.action,
+			       errno_note(&it->new_e, en, sizeof(en)));
 			break;
 		case ST_CHANGE_CONDITIONS:
 			printf("- 🔁 `%s`: when `%s` → when `%s`\n", e->name, it->old_e.cond,
@@ -140,6 +159,8 @@ static int gen_entry(yajl_gen g, const struct st_entry *e)
 	    st_gen_str(g, "action") < 0 || st_gen_str(g, e->action) < 0)
 		return -1;
 	if (e->has_errno && (st_gen_str(g, "errnoRet") < 0 || st_gen_u64(g, e->errno_ret) < 0))
+		return -1;
+	if (e->errno_name && (st_gen_str(g, "errno") < 0 || st_gen_str(g, e->errno_name) < 0))
 		return -1;
 	if (st_gen_str(g, "conditions") < 0 || st_gen_str(g, e->cond) < 0)
 		return -1;
@@ -190,7 +211,15 @@ static int print_json(const struct st_diff *d, const char *a, const char *b)
 	     st_gen_str(g, "new") < 0 || st_gen_str(g, d->new_p->default_action) < 0 ||
 	     st_gen_map_close(g) < 0))
 		return -1;
-	if (st_gen_str(g, "archesAdded") < 0 ||
+	if (st_gen_str(g, "fieldsChanged") < 0 || st_gen_array_open(g) < 0)
+		return -1;
+	for (size_t i = 0; i < d->n_fields; i++)
+		if (st_gen_map_open(g) < 0 || st_gen_str(g, "field") < 0 ||
+		    st_gen_str(g, d->fields[i].key) < 0 || st_gen_str(g, "old") < 0 ||
+		    st_gen_str(g, d->fields[i].old_v) < 0 || st_gen_str(g, "new") < 0 ||
+		    st_gen_str(g, d->fields[i].new_v) < 0 || st_gen_map_close(g) < 0)
+			return -1;
+	if (st_gen_array_close(g) < 0 || st_gen_str(g, "archesAdded") < 0 ||
 	    st_gen_strv(g, d->arches_added, d->n_arches_added) < 0 ||
 	    st_gen_str(g, "archesRemoved") < 0 ||
 	    st_gen_strv(g, d->arches_removed, d->n_arches_removed) < 0 ||
@@ -276,7 +305,9 @@ static const struct argp diff_argp = {
     "What NEW allows that OLD does not (+), what it no longer allows (-) and rules whose "
     "action or conditions changed (~), grouped by action, plus changes of defaultAction and "
     "arches. A rule with conditions (args, includes, excludes) is compared as a whole, never "
-    "reduced to its name. Exit status: 0 no difference that matters, 1 differences, 2 error.",
+    "reduced to its name. A change of flags, listenerPath, listenerMetadata or defaultErrno, "
+    "which runtimes enforce too, is shown and counts as allowing both more and less. Exit "
+    "status: 0 no difference that matters, 1 differences, 2 error.",
     diff_children,
     NULL,
     NULL};
@@ -303,10 +334,11 @@ static int print_diff(const struct diff_opts *o, const struct st_diff *d)
 static int verdict(enum fail_on fail_on, const struct st_diff *d)
 {
 	switch (fail_on) {
+	/* A changed enforced field may allow more or less: both gates stop. */
 	case FAIL_ADDED:
-		return d->widens;
+		return d->widens || d->n_fields;
 	case FAIL_REMOVED:
-		return d->narrows;
+		return d->narrows || d->n_fields;
 	case FAIL_ANY:
 		return d->any;
 	default:

@@ -10,6 +10,7 @@
 #include "json.h"
 #include "log.h"
 #include "strv.h"
+#include "util.h"
 #include "syscalls.h"
 
 /* "[a,b]": a sorted copy of v, so that order makes no difference. */
@@ -360,6 +361,15 @@ int st_profile_merge(struct st_profile *out, const struct st_profile *in, bool a
 
 /* Every distinct (name, action, conditions) of p, appended to *e; the
  * entries' conditions are theirs (free_entries). */
+/* The member key of e, or NULL. */
+static yajl_val extra(const struct st_extras *e, const char *key)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (!strcmp(e->v[i].key, key))
+			return e->v[i].val;
+	return NULL;
+}
+
 static int collect(const struct st_profile *p, struct st_entries *e, struct st_error *err)
 {
 	for (size_t i = 0; i < p->n_rules; i++) {
@@ -391,6 +401,8 @@ static int collect(const struct st_profile *p, struct st_entries *e, struct st_e
 			};
 			if (!nv[e->n].cond)
 				return st_error_set(err, ENOMEM, "diff");
+			yajl_val en = extra(&r->extras, "errno");
+			nv[e->n].errno_name = en && YAJL_IS_STRING(en) ? en->u.string : NULL;
 			e->n++;
 		}
 	}
@@ -408,7 +420,60 @@ static void free_entries(struct st_entries *e)
 static bool same_action(const struct st_entry *a, const struct st_entry *b)
 {
 	return !strcmp(a->action, b->action) && a->has_errno == b->has_errno &&
-	       (!a->has_errno || a->errno_ret == b->errno_ret);
+	       (!a->has_errno || a->errno_ret == b->errno_ret) &&
+	       !strcmp(a->errno_name ? a->errno_name : "", b->errno_name ? b->errno_name : "");
+}
+
+/* v as compact JSON, malloc'ed; "" for NULL. */
+static char *json_text(yajl_val v)
+{
+	cleanup_yajl_gen yajl_gen g = NULL;
+	const unsigned char *buf;
+	size_t len;
+	char *s;
+
+	if (!v)
+		return strdup("");
+	g = yajl_gen_alloc(NULL);
+	if (!g || st_json_gen_value(g, v) < 0 ||
+	    yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok || !(s = malloc(len + 1)))
+		return NULL;
+	memcpy(s, buf, len);
+	s[len] = '\0';
+	return s;
+}
+
+/* Fields a runtime reads and this model keeps verbatim (moby and
+ * containers/common Seccomp, runtime-spec LinuxSeccomp): a profile that
+ * differs in one is enforced differently. */
+static int diff_fields(struct st_diff *d, struct st_error *err)
+{
+	static const char *const keys[] = {"flags", "listenerPath", "listenerMetadata",
+					   "defaultErrno"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		char *ov = json_text(extra(&d->old_p->extras, keys[i]));
+		char *nv = json_text(extra(&d->new_p->extras, keys[i]));
+		struct st_field_change *f;
+
+		if (!ov || !nv || !strcmp(ov, nv)) {
+			free(ov);
+			free(nv);
+			if (!ov || !nv)
+				return st_error_set(err, ENOMEM, "diff");
+			continue;
+		}
+		f = realloc(d->fields, (d->n_fields + 1) * sizeof(*f));
+		if (!f) {
+			free(ov);
+			free(nv);
+			return st_error_set(err, ENOMEM, "diff");
+		}
+		d->fields = f;
+		d->fields[d->n_fields++] = (struct st_field_change){keys[i], ov, nv};
+		d->any = true;
+	}
+	return 0;
 }
 
 static int add_item(struct st_diff *d, const struct st_diff_item *it, struct st_error *err)
@@ -581,8 +646,8 @@ int st_profile_diff(const struct st_profile *old_p, const struct st_profile *new
 	d->old_p = old_p;
 	d->new_p = new_p;
 	diff_default(d);
-	if (diff_arches(d, err) < 0 || collect(old_p, &d->old_entries, err) < 0 ||
-	    collect(new_p, &d->new_entries, err) < 0)
+	if (diff_arches(d, err) < 0 || diff_fields(d, err) < 0 ||
+	    collect(old_p, &d->old_entries, err) < 0 || collect(new_p, &d->new_entries, err) < 0)
 		goto fail;
 	paired_o = calloc(d->old_entries.n + 1, sizeof(bool));
 	paired_n = calloc(d->new_entries.n + 1, sizeof(bool));
@@ -609,5 +674,10 @@ void st_diff_free(struct st_diff *d)
 	free(d->items);
 	free_entries(&d->old_entries);
 	free_entries(&d->new_entries);
+	for (size_t i = 0; i < d->n_fields; i++) {
+		free(d->fields[i].old_v);
+		free(d->fields[i].new_v);
+	}
+	free(d->fields);
 	memset(d, 0, sizeof(*d));
 }

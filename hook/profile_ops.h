@@ -32,7 +32,8 @@ struct st_entry {
 	const char *action;
 	bool has_errno;
 	unsigned errno_ret;
-	char *cond; /* st_rule_conditions(); owned by the diff */
+	const char *errno_name; /* containers/common's "errno" ("EACCES"), or NULL */
+	char *cond;		/* st_rule_conditions(); owned by the diff */
 };
 
 struct st_entries {
@@ -63,8 +64,18 @@ struct st_diff {
 	size_t n_arches_added, n_arches_removed;
 	struct st_diff_item *items; /* sorted by action, then name */
 	size_t n_items;
+	/* Top-level fields runtimes enforce that the model keeps as they came
+	 * (flags, listenerPath, listenerMetadata, defaultErrno): a change can
+	 * allow more or less, which cannot be told, so callers treat it as both. */
+	struct st_field_change *fields;
+	size_t n_fields;
 	bool widens, narrows, any;
 	struct st_entries old_entries, new_entries; /* what the items' entries point into */
+};
+
+struct st_field_change {
+	const char *key;
+	char *old_v, *new_v; /* compact JSON; "" when absent */
 };
 
 int st_profile_diff(const struct st_profile *old_p, const struct st_profile *new_p,

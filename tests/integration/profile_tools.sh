@@ -37,6 +37,26 @@ jq '(.syscalls[] | select(.names == ["personality"] and .args[0].value == 0) | .
 grep -qx "  ~ personality: conditions \[arg0 EQ 0 0\] -> \[arg0 EQ 4 0\]" "$T/out" ||
 	die "changed condition: $(cat "$T/out")"
 
+# what runtimes enforce besides the rules (flags, listenerPath,
+# listenerMetadata, defaultErrno; a rule's errno name) is never "no
+# differences", and may allow more or less: both gates stop
+E='{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]}'
+echo "$E" >"$T/e0.json"
+jq -c '.flags = ["SECCOMP_FILTER_FLAG_SPEC_ALLOW"] | .listenerPath = "/run/agent.sock"
+	| .syscalls[0].errno = "EACCES"' <<<"$E" >"$T/e1.json"
+[ "$(rc_of st diff "$T/e0.json" "$T/e1.json")" = 1 ] || die "enforced fields: $(cat "$T/out")"
+grep -qxF 'flags: (absent) -> ["SECCOMP_FILTER_FLAG_SPEC_ALLOW"]' "$T/out" &&
+	grep -qxF 'listenerPath: (absent) -> "/run/agent.sock"' "$T/out" &&
+	grep -qxF '  ~ mkdir: SCMP_ACT_ERRNO -> SCMP_ACT_ERRNO (errno EACCES)' "$T/out" ||
+	die "enforced fields not shown: $(cat "$T/out")"
+[ "$(rc_of st diff --fail-on removed "$T/e1.json" "$T/e0.json")" = 1 ] || die "enforced fields: --fail-on removed"
+jq -c '.defaultErrno = "ENOSYS"' <<<"$E" >"$T/e2.json"
+[ "$(rc_of st diff "$T/e0.json" "$T/e2.json")" = 1 ] && grep -qxF 'defaultErrno: (absent) -> "ENOSYS"' "$T/out" ||
+	die "defaultErrno: $(cat "$T/out")"
+st diff --format json --fail-on never "$T/e0.json" "$T/e1.json" >"$T/e.json"
+jq -e '.fieldsChanged[0] == {"field": "flags", "old": "", "new": "[\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"]"}
+	and .changed[0].new.errno == "EACCES"' "$T/e.json" >/dev/null || die "json: $(cat "$T/e.json")"
+
 # machine and CI formats
 st diff --format json --fail-on never "$DOCKER" "$T/plus.json" >"$T/d.json"
 jq -e '.widens == true and .narrows == false and .added == [{"name": "kcmp",

@@ -166,6 +166,35 @@ static struct st_diff diffed(struct st_profile **a, struct st_profile **b, const
 	return d;
 }
 
+/* Fields runtimes enforce that the model keeps verbatim, and a rule's errno
+ * name (containers/common), make profiles differ. */
+static void test_diff_enforced_fields(void)
+{
+	struct st_profile *a, *b;
+	struct st_diff d;
+
+	d = diffed(&a, &b,
+		   "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"x-note\":1,\"flags\":[],\"syscalls\":"
+		   "[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
+		   "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"x-note\":2,\"flags\":[\"SECCOMP_"
+		   "FILTER_FLAG_LOG\"],\"listenerMetadata\":\"m\",\"syscalls\":[{\"names\":"
+		   "[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errno\":\"EACCES\"}]}");
+	CHECK(d.any && d.n_fields == 2); /* x-note: no runtime reads it */
+	if (d.n_fields == 2) {
+		CHECK_STR(d.fields[0].key, "flags");
+		CHECK_STR(d.fields[0].old_v, "[]");
+		CHECK_STR(d.fields[0].new_v, "[\"SECCOMP_FILTER_FLAG_LOG\"]");
+		CHECK_STR(d.fields[1].key, "listenerMetadata");
+		CHECK_STR(d.fields[1].old_v, "");
+	}
+	CHECK(d.n_items == 1 && d.items[0].kind == ST_CHANGE_ACTION);
+	if (d.n_items == 1)
+		CHECK_STR(d.items[0].new_e.errno_name, "EACCES");
+	st_diff_free(&d);
+	st_profile_free(a);
+	st_profile_free(b);
+}
+
 static void test_diff(void)
 {
 	struct st_profile *a, *b;
@@ -237,5 +266,6 @@ int main(void)
 	RUN(test_merge_denial_stays);
 	RUN(test_merge_arches);
 	RUN(test_diff);
+	RUN(test_diff_enforced_fields);
 	return CHECK_DONE();
 }
