@@ -218,6 +218,12 @@ int st_rt_find_runtime(const struct st_rt_config *c, char *buf, size_t len,
 	if (stat("/proc/self/exe", &self) < 0)
 		return st_error_set(err, errno, "cannot stat /proc/self/exe");
 	if (strchr(c->runtime, '/')) {
+		/* relative to what? runtimes run in the bundle */
+		if (c->runtime[0] != '/')
+			return st_error_set(err, 0,
+					    "wrapped runtime %s: a name (searched in PATH) or an "
+					    "absolute path",
+					    c->runtime);
 		if ((e = executable(c->runtime, &st)))
 			return st_error_set(err, e, "wrapped runtime %s", c->runtime);
 		if (same_file(&st, &self))

@@ -202,6 +202,9 @@ static void test_find_runtime(void)
 	c.runtime = link;
 	CHECK(st_rt_find_runtime(&c, found, sizeof(found), &err) < 0);
 	CHECK_CONTAINS(err.msg, "is seccomp-trace-runtime itself");
+	c.runtime = "bin/runc";
+	CHECK(st_rt_find_runtime(&c, found, sizeof(found), &err) < 0);
+	CHECK_STR(err.msg, "wrapped runtime bin/runc: a name (searched in PATH) or an absolute path");
 	c.runtime = "/nonexistent/runc";
 	CHECK(st_rt_find_runtime(&c, found, sizeof(found), &err) < 0);
 	CHECK_STR(err.msg, "wrapped runtime /nonexistent/runc");
