@@ -14,7 +14,7 @@
  *       CLOCK_MONOTONIC in ns (the clock hooktime writes)
  *   benchtool spawntime N [--restore SRC DST] PROG [ARG...]
  *       runs PROG (argv[0] = PROG) N times in a row, stdio on /dev/null,
- *       copying SRC over DST before each run (not timed) when asked; prints
+ *       copying SRC to a new DST before each run (not timed) when asked; prints
  *       "MEDIAN P10 P90" of the spawn-to-exit times in ns; exits 1 if a run
  *       failed
  */
@@ -89,8 +89,14 @@ static int copy_file(const char *src, const char *dst)
 {
 	char buf[65536];
 	ssize_t r = 0;
-	int in = open(src, O_RDONLY | O_CLOEXEC);
-	int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int in = open(src, O_RDONLY | O_CLOEXEC), out;
+
+	/* a new file, as an engine writes a bundle's config.json: truncating
+	 * the old one would make ext4 flush it (auto_da_alloc) under the next
+	 * writer, which is what is timed */
+	if (unlink(dst) < 0 && errno != ENOENT)
+		return -1;
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
 	while (in >= 0 && out >= 0 && (r = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, r) != r)

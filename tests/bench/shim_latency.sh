@@ -18,115 +18,136 @@
 #        traced  --runtime seccomp-trace -e io.containers.trace-syscall=of:...
 #                (the shim's edit, the hook, the detached tracer)
 #      and how many runtime calls a `docker run` makes (a logging runtime).
-# Writes out/shim_latency/{samples,table.md,summary.env,target.md,section.md};
-# --update-results puts target.md and section.md into tests/bench/RESULTS.md
-# (run-all.sh does the same when it writes the whole file).
-# Usage: tests/bench/shim_latency.sh [--update-results] [ROUNDS] [CALLS]  (as root)
+# Writes out/shim_latency/{samples,run.env,table.md,summary.env,target.md,
+# section.md}; --update-results puts target.md and section.md into
+# tests/bench/RESULTS.md (run-all.sh does the same when it writes the whole
+# file); --report writes them again from samples, measuring nothing.
+# Usage: tests/bench/shim_latency.sh [--update-results] [--report] [ROUNDS] [CALLS]  (as root)
 . "$(dirname "$0")/lib.sh"
-update=''
-[ "${1:-}" = --update-results ] && { update=1; shift; }
+update='' report=''
+while [ $# -gt 0 ]; do
+	case $1 in
+	--update-results) update=1; shift ;;
+	--report) report=1; shift ;;
+	*) break ;;
+	esac
+done
 rounds=${1:-25}
 calls=${2:-2000}
 W=$BENCH_OUT/shim_latency
-rm -rf "$W"
-mkdir -p "$W"
+S=$W/samples # ROUND KIND VARIANT VALUE
 SHIM=$BENCH_BUILD/seccomp-trace-runtime
 ANN=io.containers.trace-syscall
 
-# The private dockerd's clean-up (tests/lib.sh's st_at_exit, for the helpers).
-T=$W
-at_exit=()
-st_at_exit() { at_exit+=("$1"); }
-trap 'rc=$?; set +e; for f in "${at_exit[@]}"; do "$f"; done; exit $rc' EXIT
+measure() {
+	# The private dockerd's clean-up (tests/lib.sh's st_at_exit, for the helpers).
+	T=$W
+	at_exit=()
+	st_at_exit() { at_exit+=("$1"); }
+	trap 'rc=$?; set +e; for f in "${at_exit[@]}"; do "$f"; done; exit $rc' EXIT
 
-# A runtime that notes its calls and keeps the first config.json it creates.
-cat >"$W/logrunc" <<EOF
-#!/bin/sh
-echo "\$*" >>"$W/calls"
-prev=
-for a in "\$@"; do
-	[ "\$prev" = --bundle ] && [ ! -e "$W/docker-config.json" ] && cp "\$a/config.json" "$W/docker-config.json"
-	prev=\$a
-done
-exec runc "\$@"
-EOF
-chmod +x "$W/logrunc"
-printf 'hook-args = --log %s/hook.log\n' "$W" >"$W/runtime.conf"
-ct_dockerd_start --runtime seccomp-trace="$SHIM" --runtime logrunc="$W/logrunc" \
-	--env SECCOMP_TRACE_RUNTIME_CONFIG="$W/runtime.conf"
-ct_docker_image
-drun() { ct_docker run --rm --network none "$@" "$CT_DOCKER_IMAGE" true; }
-drun --runtime logrunc
-sleep 1 # the last delete comes after docker run returned
-calls_per_run=$(wc -l <"$W/calls")
-verbs=$(awk '{for (i = 1; i <= NF; i++) if ($i !~ /^-/ && $(i - 1) !~ /^--(root|log|log-format)$/) {print $i; break}}' \
-	"$W/calls" | paste -sd' ')
-[ -s "$W/docker-config.json" ] || { echo "shim_latency: no config.json captured" >&2; exit 1; }
-# Alone (not under run-all.sh, which waits once for all), give other users'
-# builds and tests up to BENCH_WAIT_QUIET seconds (default 300) to finish.
-if [ -z "${BENCH_QUIET_WAITED:-}" ] && ! wait_quiet "${BENCH_WAIT_QUIET:-300}"; then
-	echo "shim_latency: the machine is still busy ($(foreign_busy)); measuring anyway" >&2
+	# A runtime that notes its calls and keeps the first config.json it creates.
+	cat >"$W/logrunc" <<-EOF
+	#!/bin/sh
+	echo "\$*" >>"$W/calls"
+	prev=
+	for a in "\$@"; do
+		[ "\$prev" = --bundle ] && [ ! -e "$W/docker-config.json" ] && cp "\$a/config.json" "$W/docker-config.json"
+		prev=\$a
+	done
+	exec runc "\$@"
+	EOF
+	chmod +x "$W/logrunc"
+	printf 'hook-args = --log %s/hook.log\n' "$W" >"$W/runtime.conf"
+	ct_dockerd_start --runtime seccomp-trace="$SHIM" --runtime logrunc="$W/logrunc" \
+		--env SECCOMP_TRACE_RUNTIME_CONFIG="$W/runtime.conf"
+	ct_docker_image
+	drun() { ct_docker run --rm --network none "$@" "$CT_DOCKER_IMAGE" true; }
+	drun --runtime logrunc
+	sleep 1 # the last delete comes after docker run returned
+	calls_per_run=$(wc -l <"$W/calls")
+	verbs=$(awk '{for (i = 1; i <= NF; i++) if ($i !~ /^-/ && $(i - 1) !~ /^--(root|log|log-format)$/) {print $i; break}}' \
+		"$W/calls" | paste -sd' ')
+	[ -s "$W/docker-config.json" ] || { echo "shim_latency: no config.json captured" >&2; exit 1; }
+	# Alone (not under run-all.sh, which waits once for all), give other users'
+	# builds and tests up to BENCH_WAIT_QUIET seconds (default 300) to finish.
+	if [ -z "${BENCH_QUIET_WAITED:-}" ] && ! wait_quiet "${BENCH_WAIT_QUIET:-300}"; then
+		echo "shim_latency: the machine is still busy ($(foreign_busy)); measuring anyway" >&2
+	fi
+	note_machine "shim_latency start"
+	bench_header >"$W/header.md"
+
+	# ---- (a) per runtime call ----
+	B=$W/bundle
+	mkdir -p "$B"
+	cp "$W/docker-config.json" "$B/config.json"
+	jq -c --arg v "$ANN=of:$W/never.json" '.process.env += [$v]' "$W/docker-config.json" >"$W/asked-config.json"
+	# the arguments containerd's shim gives runc (tests/bench: paths of ours)
+	g=(--root "$W/state" --log "$W/log.json" --log-format json)
+	pass=("${g[@]}" start id)
+	create=("${g[@]}" create --bundle "$B" --pid-file "$W/init.pid" id)
+	micro() { # VARIANT: one block of CALLS, direct and through the shim
+		local v=$1 args restore=() d s
+		case $v in
+		pass) args=("${pass[@]}") ;;
+		create) args=("${create[@]}"); cp "$W/docker-config.json" "$B/config.json" ;;
+		asked) args=("${create[@]}"); restore=(--restore "$W/asked-config.json" "$B/config.json") ;;
+		esac
+		d=$("$BT" spawntime "$calls" "${restore[@]}" /bin/true "${args[@]}" | cut -d' ' -f1)
+		s=$(SECCOMP_TRACE_RUNTIME=/bin/true "$BT" spawntime "$calls" "${restore[@]}" "$SHIM" "${args[@]}" | cut -d' ' -f1)
+		echo "$round call $v $(calc "($s - $d) / 1000")" >>"$S"
+	}
+	# the shim's edit, checked once: the variable out, the hook in
+	SECCOMP_TRACE_RUNTIME=/bin/true "$SHIM" "${create[@]}"
+	cp "$W/asked-config.json" "$B/config.json"
+	SECCOMP_TRACE_RUNTIME=/bin/true "$SHIM" "${create[@]}"
+	jq -e --arg a "$ANN" '(.process.env | map(startswith($a)) | any | not) and (.hooks.prestart | length > 0)' \
+		"$B/config.json" >/dev/null || { echo "shim_latency: the asked config.json was not edited" >&2; exit 1; }
+	mic_rounds=$(((rounds + 4) / 5))
+	for round in $(seq "$mic_rounds"); do
+		if [ $((round % 2)) -eq 1 ]; then micro pass; micro create; micro asked
+		else micro asked; micro create; micro pass; fi
+	done
+
+	# ---- (b) docker run ----
+	one() { # VARIANT
+		local v=$1 t0 t1
+		rm -f "$W/traced.json"
+		settle
+		case $v in
+		runc) t0=$EPOCHREALTIME; drun; t1=$EPOCHREALTIME ;;
+		shim) t0=$EPOCHREALTIME; drun --runtime seccomp-trace; t1=$EPOCHREALTIME ;;
+		traced)
+			t0=$EPOCHREALTIME
+			drun --runtime seccomp-trace -e "$ANN=of:$W/traced.json"
+			t1=$EPOCHREALTIME
+			ct_wait_file "$W/traced.json" 20 || { echo "shim_latency: no profile" >&2; exit 1; }
+			;;
+		esac
+		echo "$round run $v $(calc "($t1 - $t0) * 1000")" >>"$S"
+	}
+	round=0
+	one runc; one shim; one traced # warm-up, not counted
+	for round in $(seq "$rounds"); do
+		if [ $((round % 2)) -eq 1 ]; then one runc; one shim; one traced
+		else one traced; one shim; one runc; fi
+		[ $((round % 5)) -eq 0 ] && note_machine "shim_latency round $round"
+	done
+	note_machine "shim_latency end"
+	{
+		echo "rounds=$rounds calls=$calls mic_rounds=$mic_rounds calls_per_run=$calls_per_run"
+		echo "verbs='$verbs' config_bytes=$(wc -c <"$W/docker-config.json")"
+		echo "load_start=$(grep 'shim_latency start' "$BENCH_OUT/machine.log" | tail -n1 | grep -o 'load=[^ ]*' | cut -d= -f2)"
+	} >"$W/run.env"
+}
+
+if [ -z "$report" ]; then
+	rm -rf "$W"
+	mkdir -p "$W"
+	measure
 fi
-note_machine "shim_latency start"
-
-# ---- (a) per runtime call ----
-B=$W/bundle
-mkdir -p "$B"
-cp "$W/docker-config.json" "$B/config.json"
-jq -c --arg v "$ANN=of:$W/never.json" '.process.env += [$v]' "$W/docker-config.json" >"$W/asked-config.json"
-# the arguments containerd's shim gives runc (tests/bench: paths of ours)
-g=(--root "$W/state" --log "$W/log.json" --log-format json)
-pass=("${g[@]}" start id)
-create=("${g[@]}" create --bundle "$B" --pid-file "$W/init.pid" id)
-S=$W/samples # ROUND KIND VARIANT VALUE
-micro() { # VARIANT: one block of CALLS, direct and through the shim
-	local v=$1 args restore=() d s
-	case $v in
-	pass) args=("${pass[@]}") ;;
-	create) args=("${create[@]}"); cp "$W/docker-config.json" "$B/config.json" ;;
-	asked) args=("${create[@]}"); restore=(--restore "$W/asked-config.json" "$B/config.json") ;;
-	esac
-	d=$("$BT" spawntime "$calls" "${restore[@]}" /bin/true "${args[@]}" | cut -d' ' -f1)
-	s=$(SECCOMP_TRACE_RUNTIME=/bin/true "$BT" spawntime "$calls" "${restore[@]}" "$SHIM" "${args[@]}" | cut -d' ' -f1)
-	echo "$round call $v $(calc "($s - $d) / 1000")" >>"$S"
-}
-# the shim's edit, checked once: the variable out, the hook in
-SECCOMP_TRACE_RUNTIME=/bin/true "$SHIM" "${create[@]}"
-cp "$W/asked-config.json" "$B/config.json"
-SECCOMP_TRACE_RUNTIME=/bin/true "$SHIM" "${create[@]}"
-jq -e --arg a "$ANN" '(.process.env | map(startswith($a)) | any | not) and (.hooks.prestart | length > 0)' \
-	"$B/config.json" >/dev/null || { echo "shim_latency: the asked config.json was not edited" >&2; exit 1; }
-mic_rounds=$(((rounds + 4) / 5))
-for round in $(seq "$mic_rounds"); do
-	if [ $((round % 2)) -eq 1 ]; then micro pass; micro create; micro asked
-	else micro asked; micro create; micro pass; fi
-done
-
-# ---- (b) docker run ----
-one() { # VARIANT
-	local v=$1 t0 t1
-	rm -f "$W/traced.json"
-	settle
-	case $v in
-	runc) t0=$EPOCHREALTIME; drun; t1=$EPOCHREALTIME ;;
-	shim) t0=$EPOCHREALTIME; drun --runtime seccomp-trace; t1=$EPOCHREALTIME ;;
-	traced)
-		t0=$EPOCHREALTIME
-		drun --runtime seccomp-trace -e "$ANN=of:$W/traced.json"
-		t1=$EPOCHREALTIME
-		ct_wait_file "$W/traced.json" 20 || { echo "shim_latency: no profile" >&2; exit 1; }
-		;;
-	esac
-	echo "$round run $v $(calc "($t1 - $t0) * 1000")" >>"$S"
-}
-round=0
-one runc; one shim; one traced # warm-up, not counted
-for round in $(seq "$rounds"); do
-	if [ $((round % 2)) -eq 1 ]; then one runc; one shim; one traced
-	else one traced; one shim; one runc; fi
-	[ $((round % 5)) -eq 0 ] && note_machine "shim_latency round $round"
-done
-note_machine "shim_latency end"
+# shellcheck disable=SC1091
+. "$W/run.env"
 
 vals() { awk -v k="$1" -v v="$2" '$1 > 0 && $2 == k && $3 == v {print $4}' "$S"; }
 diffs() { # KIND A B: A - B of the same round
@@ -136,7 +157,7 @@ diffs() { # KIND A B: A - B of the same round
 }
 per_call=$(med $(vals call pass))
 {
-	bench_header
+	cat "$W/header.md"
 	echo
 	echo "(a) Added per runtime call: the shim in front of a no-op runtime against that"
 	echo "runtime alone, median of $calls calls per block, $mic_rounds alternating blocks (µs)"
@@ -144,7 +165,7 @@ per_call=$(med $(vals call pass))
 	echo "| runtime call | added (µs): median | min | max | n |"
 	echo "|---|---|---|---|---|"
 	row "passed through (start, delete, kill, state, ...)" $(vals call pass)
-	row "create, container asks nothing (Docker's config.json, $(wc -c <"$W/docker-config.json") bytes)" $(vals call create)
+	row "create, container asks nothing (Docker's config.json, $config_bytes bytes)" $(vals call create)
 	row "create, container asks (config.json read, edited, written)" $(vals call asked)
 	echo
 	echo "(b) \`docker run --rm --network none busybox true\`, $rounds alternating rounds (ms);"
@@ -183,7 +204,7 @@ echo "| 5. docker run added by seccomp-trace-runtime, container not asked, <= 2 
 	echo "## 5. Runtime shim (seccomp-trace-runtime)"
 	echo
 	echo "Measured by \`tests/bench/shim_latency.sh\` ($(sed -n 's/^# \([0-9T:-]*Z\).*/\1/p' "$W/table.md" | head -n1),"
-	echo "$(sed -n 's/^# source //p' "$W/table.md"); load average at the start $(grep 'shim_latency start' "$BENCH_OUT/machine.log" | grep -o 'load=[^ ]*' | cut -d= -f2))."
+	echo "$(sed -n 's/^# source //p' "$W/table.md"); load average at the start $load_start)."
 	echo
 	sed -e '/^# /d' "$W/table.md" | sed -e '/./,$!d'
 	echo
@@ -192,6 +213,14 @@ echo "| 5. docker run added by seccomp-trace-runtime, container not asked, <= 2 
 	echo "create, looks for the request's name in config.json. A container that may"
 	echo "ask adds the exec of the editor (static glibc: its start-up is most of it)"
 	echo "and the edit; the hook's own time is in section 1."
+	echo
+	echo "The target is judged on (a): $shim_calls_per_run calls x the added time per call ="
+	echo "$shim_calls_added_ms ms per \`docker run\`. (b) shows the same from outside, but"
+	echo "a \`docker run\` varies by more than the shim's share from one run to the"
+	echo "next (here the same-round differences range over $(awk -v a="$(printf '%s\n' $(diffs run shim runc) | sort -g | head -n1)" -v b="$(printf '%s\n' $(diffs run shim runc) | sort -g | tail -n1)" 'BEGIN {printf "%.0f to %.0f", a, b}') ms):"
+	echo "its median difference ($shim_run_added ms) is noise around zero. A"
+	echo "container that asks adds $shim_call_asked_us µs at create (plus the other"
+	echo "calls'), against the hook process's own time in section 1."
 } >"$W/section.md"
 
 if [ -n "$update" ]; then
