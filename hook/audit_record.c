@@ -579,6 +579,12 @@ void st_audit_parse_line(const char *line, size_t len, struct st_audit_line *out
 	if (out->kind == ST_AUDIT_NONE && kernel && mentions_seccomp_record(s.p, s.n)) {
 		out->kind = ST_AUDIT_UNSUPPORTED;
 		out->why = "a seccomp record in a form learn does not read";
+	} else if (out->kind == ST_AUDIT_NONE && kernel && memmem(s.p, s.n, "SECCOMP auid=", 13)) {
+		/* journald's own copy ("audit[PID]: SECCOMP auid=...") has lost
+		 * the serial number and the record's time */
+		out->kind = ST_AUDIT_UNSUPPORTED;
+		out->why = "journald's audit records (audit[PID]: SECCOMP ...) carry no serial "
+			   "number: read journalctl -k (the kernel log) or auditd's log";
 	}
 }
 

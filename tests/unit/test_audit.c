@@ -289,6 +289,11 @@ static void test_odd_records(void)
 	    "suppressed");
 	CHECK(l->kind == ST_AUDIT_LOSS && l->loss_count == 1227);
 	CHECK(parse_line("")->kind == ST_AUDIT_NONE);
+	/* journald's copy from the audit socket (journalctl without -k) */
+	l = parse_line("Nov 30 10:00:00 vm audit[5345]: SECCOMP auid=4294967295 uid=0 gid=0 "
+		       "ses=4294967295 pid=5345 comm=\"x\" exe=\"/x\" sig=0 arch=c000003e "
+		       "syscall=309 compat=0 ip=0x1 code=0x7ffc0000");
+	CHECK(l->kind == ST_AUDIT_UNSUPPORTED && strstr(l->why, "journalctl -k"));
 	/* a record in a form not read is said so, not skipped */
 	l = parse_line("SECCOMP event: type=1326 audit(1.000:2): whatever");
 	CHECK(l->kind == ST_AUDIT_UNSUPPORTED);
