@@ -65,55 +65,74 @@ enum st_arg_kind {
 /* SOCK_NONBLOCK | SOCK_CLOEXEC, or-ed into socket()'s type. */
 #define ST_SOCK_FLAGS 0x80800ULL
 
-/* Target flags. */
-#define ST_TARGET_ARGS 0x1 /* record argument values (enum st_arg_kind) */
+/* Target flags, set by the tracer. */
+#define ST_TARGET_ARGS	 0x1 /* record argument values (enum st_arg_kind) */
+#define ST_TARGET_MNTNS	 0x2 /* keyed by mount namespace (ST_KEY_MNTNS) */
+#define ST_TARGET_SHARED 0x4 /* a container in a PID namespace another target holds */
 
-/* Where recording starts for a target's `scoped` set (the hook's --scope;
- * run's CMD): until then only `all` grows. */
-enum st_scope {
-	ST_SCOPE_ALL = 0,	    /* from the start of the trace */
-	ST_SCOPE_EXEC = 1,	    /* at scope_tgid's execve (recorded): run's CMD */
-	ST_SCOPE_AFTER_SECCOMP = 2, /* after scope_tgid loads a seccomp filter before it execs */
-};
+/* What the program learnt about the target's init (init_state bits). The
+ * init is the container's process, or run's CMD: a set-up task (below)
+ * whose exec starts the workload. */
+#define ST_INIT_SEEN	 0x1 /* init_exec_id and init_task are set */
+#define ST_INIT_FILTERED 0x2 /* it ran under a seccomp filter of its own before its exec */
+#define ST_INIT_STARTED	 0x4 /* it exec'd: the workload started */
 
-enum st_scope_state {
-	ST_SCOPE_WAITING = 0,
-	ST_SCOPE_STARTED = 1,
-	ST_SCOPE_NEVER = 2, /* scope_tgid exec'd without loading a filter first */
-};
+/* Most deeply nested ancestors the program looks at to tell a process of the
+ * container that left its mount namespace from a neighbour in a shared PID
+ * namespace. */
+#define ST_MAX_ANCESTRY 8
 
 /* One traced target; lives in the `targets` hash map, updated in place by the
- * program (atomics only) and read by its tracer. */
+ * program (atomics only) and read by its tracer.
+ *
+ * The sets. A set-up task is a runtime's process on its way to becoming the
+ * container's (the init before its exec, a `runc/crun exec` process before its
+ * exec: created in the namespace by a parent outside it). Its calls before its
+ * own seccomp filter is loaded are in `all` only; from the load to its exec
+ * (included) in `allowance`, the runtime allowance; its exec and everything
+ * after, and every call of every other task, in `workload`. */
 struct st_target {
-	__u32 slot;	    /* index into `rings` */
-	__u32 exclude_tgid; /* host tgid whose syscalls are not recorded (run's init) */
-	__u32 scope;	    /* enum st_scope */
-	__u32 scope_tgid;   /* host tgid whose syscall starts the scope; 0: any */
-	__u32 scope_state;  /* enum st_scope_state, written by the program */
+	__u32 slot;	    /* index into `rings`, and into st_config.frozen */
 	__u32 flags;	    /* ST_TARGET_* */
+	__u32 inum;	    /* the key's, stamped on each event */
+	__u32 mntns;	    /* the container's mount namespace; 0: any (see find_target) */
+	__u32 viewer_pidns; /* the tracer's PID namespace (0: the host's): tgids are its */
+	__u32 exclude_tgid; /* a process whose calls are not recorded (run's init); 0: none */
+	__u32 init_tgid;    /* the init; 0: the first process seen (set by the program) */
+	__u32 init_state;   /* ST_INIT_*, written by the program */
+	__u64 init_exec_id; /* the init's self_exec_id when first seen */
+	__u64 init_task;    /* its task_struct: an identity, never dereferenced */
 	__u64 lost;	    /* ring buffer reservations that failed */
 	__u64 out_of_range; /* syscall ids >= ST_MAX_SYSCALLS */
-	__u64 all[ST_NR_ABI][ST_BITMAP_WORDS];	  /* since the target was registered */
-	__u64 scoped[ST_NR_ABI][ST_BITMAP_WORDS]; /* since the scope started */
-	/* argument values seen in scope, per enum st_arg_kind */
-	__u32 arg_n[ST_NR_ARG_KINDS];	    /* slots claimed */
-	__u32 arg_overflow;		    /* bit per kind: more values than slots */
-	__u32 inum;			    /* the key's, stamped on each event */
+	__u64 x32_refused;  /* x32 calls on a kernel without x32 (they got ENOSYS) */
+	__u64 foreign;	    /* calls of neighbours in a shared PID namespace, not recorded */
+	__u64 after_freeze; /* calls after the tracer froze the target, not recorded */
+	__u64 all[ST_NR_ABI][ST_BITMAP_WORDS];	     /* since the target was registered */
+	__u64 workload[ST_NR_ABI][ST_BITMAP_WORDS];  /* the workload's */
+	__u64 allowance[ST_NR_ABI][ST_BITMAP_WORDS]; /* set-up tasks' under their filter */
+	/* argument values seen in workload or allowance, per enum st_arg_kind */
+	__u32 arg_n[ST_NR_ARG_KINDS]; /* slots claimed */
+	__u32 arg_overflow;	      /* bit per kind: more values than slots */
+	__u32 pad;
 	__u64 arg_present[ST_NR_ARG_KINDS]; /* bit per slot written */
 	__u64 arg_vals[ST_NR_ARG_KINDS][ST_MAX_ARG_VALUES];
 };
 
 /* Which sets an event is a first sighting in. */
-#define ST_EV_ALL    0x1
-#define ST_EV_SCOPED 0x2
+#define ST_EV_ALL	0x1
+#define ST_EV_WORKLOAD	0x2
+#define ST_EV_ALLOWANCE 0x4
 
+/* A first sighting. Only these carry the caller's name and PIDs: the
+ * repeated calls that make most of the traffic cost nothing more. */
 struct st_event {
 	__u32 abi;
 	__u32 nr;
-	__u32 tgid;  /* host tgid of the caller, for the log */
-	__u32 flags; /* ST_EV_* */
-	__u32 inum;  /* the target's: a slot's ring outlives its tracers */
-	__u32 pad;
+	__u32 tgid;   /* the caller's process, numbered in the tracer's PID namespace */
+	__u32 ns_pid; /* the same in the traced PID namespace */
+	__u32 flags;  /* ST_EV_* */
+	__u32 inum;   /* the target's: a slot's ring outlives its tracers */
+	char comm[16];
 };
 
 /* Syscall numbers the program needs per ABI, resolved by libseccomp in user
@@ -121,15 +140,19 @@ struct st_event {
 struct st_nrs {
 	__u32 execve[ST_NR_ABI];
 	__u32 execveat[ST_NR_ABI];
-	__u32 seccomp[ST_NR_ABI];
-	__u32 prctl[ST_NR_ABI];
 	__u32 clone3[ST_NR_ABI];
 	__u32 arg_kind[ST_NR_ARG_KINDS][ST_NR_ABI]; /* the syscall of each enum st_arg_kind */
 };
 
+/* Shared by every tracer of a build: the one entry of `config`, an array
+ * mapped into the tracers' memory (BPF_F_MMAPABLE) and changed there with
+ * atomics; the program only reads it. */
 struct st_config {
-	__u32 nr_mntns_targets; /* > 0: also look tasks up by mount namespace */
+	__u32 nr_host_mntns;   /* ST_TARGET_MNTNS targets in the host's PID namespace */
+	__u32 nr_shared_mntns; /* ST_TARGET_SHARED targets */
+	__u32 link_id;	       /* the link attaching the program: a hint, checked */
 	__u32 pad;
+	__u64 frozen[ST_MAX_TARGETS / 64]; /* bit per slot: its target is no longer recorded */
 };
 
 #endif

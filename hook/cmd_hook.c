@@ -36,9 +36,15 @@
 /* How long the hook waits for the tracer to arm; the runtime waits for us. */
 #define ARM_TIMEOUT_MS 10000
 
+/* --scope: which of the trace's sets the profile is made of. */
+enum hook_scope {
+	SCOPE_AFTER_SECCOMP, /* the workload and the runtime allowance */
+	SCOPE_ALL,	     /* everything since the hook, runtime set-up included */
+};
+
 struct hook_opts {
 	const char *log_file;
-	enum st_scope scope; /* ST_SCOPE_AFTER_SECCOMP or ST_SCOPE_ALL */
+	enum hook_scope scope;
 	bool args;
 	struct st_output_opts out; /* out.path: the annotation's of: */
 	struct st_allow allow;	   /* --allow-dir */
@@ -98,15 +104,17 @@ static int prepare(struct hook_job *job, struct st_error *err)
 		return st_error_set(err, errno, "container process %d is not running",
 				    job->state.pid);
 	if (st_ns_inum(job->state.pid, "pid", &pidns, err) < 0 ||
-	    st_ns_inum(getpid(), "pid", &own_pidns, err) < 0)
+	    st_ns_inum(getpid(), "pid", &own_pidns, err) < 0 ||
+	    st_ns_inum(job->state.pid, "mnt", &mntns, err) < 0 ||
+	    st_ns_inum(getpid(), "mnt", &own_mntns, err) < 0)
 		return -1;
+	/* In a PID namespace shared with other containers (--pid=container:X,
+	 * pods), the container's processes are those of its mount namespace. */
 	job->spec.kind = ST_KEY_PIDNS;
 	job->spec.inum = pidns;
+	job->spec.mntns = mntns;
 	if (pidns == own_pidns) {
 		/* --pid=host: the container's processes are those of its mount namespace. */
-		if (st_ns_inum(job->state.pid, "mnt", &mntns, err) < 0 ||
-		    st_ns_inum(getpid(), "mnt", &own_mntns, err) < 0)
-			return -1;
 		if (mntns == own_mntns)
 			return st_error_set(
 			    err, 0,
@@ -116,9 +124,8 @@ static int prepare(struct hook_job *job, struct st_error *err)
 		job->spec.kind = ST_KEY_MNTNS;
 		job->spec.inum = mntns;
 	}
-	job->spec.scope = job->opts.scope;
-	if (job->opts.scope == ST_SCOPE_AFTER_SECCOMP)
-		job->spec.scope_tgid = job->state.pid;
+	/* The runtime's init: until its exec it is the runtime's. */
+	job->spec.init_tgid = job->state.pid;
 	if (job->opts.args)
 		job->spec.flags |= ST_TARGET_ARGS;
 	return 0;
@@ -128,10 +135,11 @@ static int prepare(struct hook_job *job, struct st_error *err)
 static void pick_set(const struct hook_job *job, const struct st_trace_result *res,
 		     struct st_sysset *out)
 {
-	if (job->opts.scope == ST_SCOPE_ALL) {
+	if (job->opts.scope == SCOPE_ALL) {
 		*out = res->all;
-	} else if (res->scope_state == ST_SCOPE_STARTED) {
-		*out = res->scoped;
+	} else if (res->filtered) {
+		*out = res->workload;
+		st_sysset_merge(out, &res->allowance);
 		st_sysset_keep_ambient(out, &res->all);
 		st_info("recorded from the runtime's seccomp filter load on: %u of the %u syscalls "
 			"seen kept (the runtime's own set-up left out)",
@@ -172,8 +180,19 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 	}
 	if (rc == 0)
 		rc = st_tracer_finish(t, &res, &err);
+	if (rc == 0 && !res.started) {
+		/* A create that failed or was deleted, a hook that failed or
+		 * timed out, an exec that failed: what was seen is the
+		 * runtime's, and an old profile must not give way to it. */
+		st_warn("the container never started (its process exited before it ran the "
+			"workload): no profile written, %s left as it was",
+			job->req.output);
+		st_trace_result_free(&res);
+		return 0;
+	}
 	if (rc == 0) {
 		pick_set(job, &res, &set);
+		st_trace_result_free(&res);
 		rc = st_profile_build_args(&set, job->opts.args ? &res.args : NULL, job->base, &p,
 					   &err);
 	}
@@ -339,9 +358,9 @@ static error_t parse_hook_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_SCOPE:
 		if (!strcmp(arg, "after-seccomp"))
-			o->scope = ST_SCOPE_AFTER_SECCOMP;
+			o->scope = SCOPE_AFTER_SECCOMP;
 		else if (!strcmp(arg, "all"))
-			o->scope = ST_SCOPE_ALL;
+			o->scope = SCOPE_ALL;
 		else
 			argp_error(state, "unknown --scope '%s'", arg);
 		return 0;
@@ -380,8 +399,7 @@ static const struct argp hook_argp = {
 
 int cmd_hook(int argc, char **argv)
 {
-	struct hook_job job = {
-	    .opts.scope = ST_SCOPE_AFTER_SECCOMP, .pidfd = -1, .out = {.dfd = -1}};
+	struct hook_job job = {.opts.scope = SCOPE_AFTER_SECCOMP, .pidfd = -1, .out = {.dfd = -1}};
 	struct st_error err = {0};
 	int pipefd[2], rc;
 	pid_t tracer;

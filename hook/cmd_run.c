@@ -1,9 +1,11 @@
 /* seccomp-trace run [OPTION...] [--] CMD [ARG...]
  *
- * CMD runs as PID 2 of a new PID namespace under a small init (PID 1) that
- * forwards signals and reaps; the init itself is not traced. CMD is forked
- * before tracing starts and waits on a pipe, so that its first traced syscall
- * is the execve of CMD. */
+ * CMD runs as PID 2 of a new PID namespace, with a private mount namespace
+ * and its own /proc (as `unshare --pid --fork --mount-proc` gives), under a
+ * small init (PID 1) that forwards signals and reaps; the init itself is not
+ * traced. CMD is forked before tracing starts and waits on a pipe, so that
+ * its first traced syscall is the execve of CMD. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -42,15 +45,82 @@ static void forwarded_set(sigset_t *set)
 		sigaddset(set, forwarded[i]);
 }
 
+/* When CMD exits, how long what it left behind in the namespace has after
+ * SIGTERM before the init leaves, which kills it. */
+#define LEFTOVER_GRACE_MS 3000
+
+/* A private mount namespace with the new PID namespace's /proc on /proc, so
+ * that /proc/self, /proc/$$ and the PIDs a runtime under CMD reads from
+ * /proc are CMD's namespace's (util-linux unshare --mount-proc does the same:
+ * private propagation, so that nothing mounted here shows outside). Called
+ * by the namespace's PID 1: a proc mount shows its mounter's namespace. */
+static int private_proc(void)
+{
+	if (unshare(CLONE_NEWNS) < 0) {
+		fprintf(stderr, "seccomp-trace: cannot create a mount namespace: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		fprintf(stderr, "seccomp-trace: cannot mount /proc for the traced command: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The descriptors of ours the init inherited (the BPF link, maps, ring):
+ * CMD closes them at its exec (close-on-exec), the init now, so that they
+ * live no longer than the tracer. The caller's descriptors stay: CMD
+ * inherits them. */
+static void close_ours(int keep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name), flags;
+
+		if (fd < 3 || fd == keep || fd == dirfd(d))
+			continue;
+		flags = fcntl(fd, F_GETFD);
+		if (flags >= 0 && (flags & FD_CLOEXEC))
+			close(fd);
+	}
+	closedir(d);
+}
+
+/* CMD is gone: what it left behind gets SIGTERM and a moment to end on its
+ * own (a tracer started inside writes its profile), then leaving the
+ * namespace kills the rest. */
+static void end_namespace(const sigset_t *chld)
+{
+	struct timespec step = {.tv_nsec = 50 * 1000000L};
+
+	kill(-1, SIGTERM);
+	for (int waited = 0; waited < LEFTOVER_GRACE_MS; waited += 50) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+			return;
+		sigtimedwait(chld, NULL, &step);
+	}
+}
+
 /* PID 1 of the new namespace: start CMD, forward signals, reap, report CMD's
  * wait status on status_fd and exit. */
 static __attribute__((noreturn)) void run_init(char **argv, int go_rd, int status_fd)
 {
-	sigset_t set, old;
+	sigset_t set, old, chld;
 	pid_t cmd;
 	int status = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (private_proc() < 0)
+		_exit(EXIT_TRACE_FAILED);
 	forwarded_set(&set);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
@@ -74,6 +144,9 @@ static __attribute__((noreturn)) void run_init(char **argv, int go_rd, int statu
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	close(go_rd);
+	close_ours(status_fd);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
 
 	for (;;) {
 		siginfo_t si;
@@ -96,7 +169,7 @@ static __attribute__((noreturn)) void run_init(char **argv, int go_rd, int statu
 				status = st;
 				if (write(status_fd, &status, sizeof(status)) != sizeof(status))
 					_exit(EXIT_TRACE_FAILED);
-				/* Leaving kills what CMD left behind in the namespace. */
+				end_namespace(&chld);
 				_exit(0);
 			}
 		}
@@ -158,9 +231,10 @@ static const struct argp run_argp = {
     run_options,
     parse_run_opt,
     "[--] CMD [ARG...]",
-    "Run CMD in a new PID namespace, record every syscall it and its descendants make, and "
-    "write a seccomp allow-list profile when it exits (to stdout without -o). Exits with CMD's "
-    "status, or 125 if tracing failed. Options end at CMD.",
+    "Run CMD in a new PID namespace with its own /proc (a private mount namespace), record "
+    "every syscall it and its descendants make until it exits, and write a seccomp allow-list "
+    "profile then (to stdout without -o). Exits with CMD's status, or 125 if tracing failed; "
+    "a CMD that cannot be executed writes no profile. Options end at CMD.",
     run_children,
     NULL,
     NULL};
@@ -258,17 +332,20 @@ static int run_start(struct run_job *job, struct st_error *err)
 	job->init_pid = pid;
 	close_fd(&job->go[0]);
 	close_fd(&job->status[1]);
+	/* An init that failed before CMD ran must not kill us by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }
 
-/* Trace the namespace, then let CMD exec: the init is not traced, and CMD,
- * the only other process, starts the scoped set with its execve. */
+/* Trace the namespace, then let CMD exec: the init is not traced; CMD, the
+ * only other process, is the first one seen, and its exec starts the
+ * workload. The namespace is ours alone: every process in it is CMD's (no
+ * mount namespace check). */
 static int run_arm(struct run_job *job, struct st_error *err)
 {
 	struct st_target_spec spec = {
 	    .kind = ST_KEY_PIDNS,
 	    .exclude_tgid = job->init_pid,
-	    .scope = ST_SCOPE_EXEC,
 	    .flags = job->opts.args ? ST_TARGET_ARGS : 0,
 	};
 
@@ -299,27 +376,32 @@ static int run_wait(struct run_job *job, int *status, struct st_error *err)
 	return 0;
 }
 
-/* CMD's status stands only if its profile is complete and written. */
+/* CMD's status stands only if its profile is complete and written. 1: CMD
+ * never started (its exec failed, as it said): no profile, CMD's status. */
 static int run_write_profile(struct run_job *job, struct st_error *err)
 {
 	struct st_trace_result res;
 	struct st_profile *p = NULL;
+	struct st_sysset *set = &res.workload;
 	int rc;
 
 	if (st_tracer_finish(job->tracer, &res, err) < 0)
 		return -1;
-	if (res.scope_state != ST_SCOPE_STARTED)
-		return st_error_set(err, 0, "%s never started; no profile written",
-				    job->opts.cmd[0]);
+	st_trace_result_free(&res);
+	if (!res.started) {
+		fprintf(stderr, "seccomp-trace: %s never started: no profile written\n",
+			job->opts.cmd[0]);
+		return 1;
+	}
+	st_sysset_merge(set, &res.allowance);
 	/* A handler CMD installed may run in production even if no signal came here. */
-	st_sysset_add_signal_return(&res.scoped, &res.scoped, false);
-	if (st_profile_build_args(&res.scoped, job->opts.args ? &res.args : NULL, job->base, &p,
-				  err) < 0)
+	st_sysset_add_signal_return(set, set, false);
+	if (st_profile_build_args(set, job->opts.args ? &res.args : NULL, job->base, &p, err) < 0)
 		return -1;
 	rc = st_output_emit(p, &job->opts.out, &job->out, err);
 	if (rc == 0 && job->opts.out.path)
 		st_info("profile written to %s (%u syscalls seen)", job->opts.out.path,
-			st_sysset_count(&res.scoped));
+			st_sysset_count(set));
 	if (p != job->base)
 		st_profile_free(p);
 	return rc;

@@ -23,6 +23,14 @@ static inline bool st_sysset_has(const struct st_sysset *s, unsigned abi, unsign
 	return abi < ST_NR_ABI && nr < ST_MAX_SYSCALLS && (s->bits[abi][nr / 64] >> (nr % 64)) & 1;
 }
 
+/* dst |= src */
+static inline void st_sysset_merge(struct st_sysset *dst, const struct st_sysset *src)
+{
+	for (unsigned a = 0; a < ST_NR_ABI; a++)
+		for (unsigned w = 0; w < ST_BITMAP_WORDS; w++)
+			dst->bits[a][w] |= src->bits[a][w];
+}
+
 /* Distinct argument values per enum st_arg_kind (native ABI, scoped calls). */
 struct st_arg_values {
 	uint64_t v[ST_NR_ARG_KINDS][ST_MAX_ARG_VALUES]; /* sorted, unique */

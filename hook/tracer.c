@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -27,9 +28,14 @@
 struct st_tracer {
 	struct st_pins pins;
 	struct st_slot slot;
+	int link_fd; /* ours of the shared link: the program runs while one is open */
 	struct ring_buffer *rb;
 	struct st_collector collect;
 };
+
+/* How long the final drain waits for program runs that were under way when
+ * the target was frozen (they take microseconds). */
+#define DRAIN_TIMEOUT_MS 200
 
 /* libbpf's messages (the verifier's log among them) at debug level, a log
  * line per line of the message. */
@@ -69,7 +75,8 @@ static int open_locked(struct st_tracer *t, struct st_error *err)
 	}
 	st_slot_remove_stale(&t->slot, &t->pins);
 	st_pins_remove_orphans(t->pins.dir);
-	if (st_pins_attach(&t->pins, err) < 0 || st_slot_ring(&t->slot, &t->pins, err) < 0)
+	t->link_fd = st_pins_attach(&t->pins, err);
+	if (t->link_fd < 0 || st_slot_ring(&t->slot, &t->pins, err) < 0)
 		return -1;
 	t->rb = ring_buffer__new(t->slot.ring_fd, st_collect_event, &t->collect, NULL);
 	if (!t->rb)
@@ -79,20 +86,27 @@ static int open_locked(struct st_tracer *t, struct st_error *err)
 	return 0;
 }
 
-/* Under the set-up lock: the target out, the slot released; the last
- * tracer out detaches the program. */
+/* Under the set-up lock: the target out, the slot released. */
 static void close_locked(struct st_tracer *t)
 {
+	struct st_target kernel;
+	struct st_error ignored;
+
+	if (t->slot.armed && st_slot_read_target(&t->slot, &t->pins, &kernel, &ignored) == 0 &&
+	    kernel.after_freeze)
+		st_info("%llu calls made after the trace ended (by processes the container's "
+			"process left behind) were not recorded",
+			(unsigned long long)kernel.after_freeze);
 	st_slot_release(&t->slot, &t->pins);
-	if (!st_pins_in_use(t->pins.lock_fd)) {
-		st_pins_detach(&t->pins);
-		st_debug("last tracer out: BPF program detached");
-	}
 }
 
+/* Closing the link descriptor detaches the program if it was the last. */
 static void tracer_free(struct st_tracer *t)
 {
+	if (t->link_fd >= 0)
+		close(t->link_fd);
 	ring_buffer__free(t->rb);
+	st_collect_free(&t->collect);
 	if (t->slot.ring_fd >= 0)
 		close(t->slot.ring_fd);
 	st_pins_close(&t->pins);
@@ -113,6 +127,7 @@ int st_tracer_open(struct st_tracer **out, struct st_error *err)
 		return -1;
 	}
 	t->slot.ring_fd = -1;
+	t->link_fd = -1;
 	libbpf_set_print(libbpf_print);
 	st_pins_init(&t->pins, st_loader_object_hash());
 	if (st_pins_prepare(&t->pins, err) < 0 || st_pins_lock(&t->pins, err) < 0) {
@@ -131,16 +146,23 @@ int st_tracer_open(struct st_tracer **out, struct st_error *err)
 	return 0;
 }
 
+/* The init PID namespace's inode (PROC_PID_INIT_INO, include/linux/proc_ns.h). */
+#define PID_NS_INIT_INUM 0xEFFFFFFCU
+
 int st_tracer_arm(struct st_tracer *t, const struct st_target_spec *spec, struct st_error *err)
 {
+	uint32_t own;
 	int rc;
 
+	/* PIDs in spec and in events are numbered in our PID namespace. */
+	if (st_ns_inum(getpid(), "pid", &own, err) < 0)
+		return -1;
 	if (st_pins_lock(&t->pins, err) < 0)
 		return -1;
-	rc = st_slot_arm(&t->slot, &t->pins, spec, err);
+	rc = st_slot_arm(&t->slot, &t->pins, spec, own == PID_NS_INIT_INUM ? 0 : own, err);
 	st_pins_unlock(&t->pins);
 	if (rc == 0) {
-		t->collect.inum = spec->inum;
+		t->collect.inum = t->slot.key.inum;
 		t->collect.armed = true;
 	}
 	return rc;
@@ -178,12 +200,15 @@ int st_tracer_wait(struct st_tracer *t, int done_fd, int sigfd,
 			continue;
 		if (n < 0)
 			return st_error_set(err, errno, "epoll_wait");
+		/* Done wins over a signal that came at the same time (a
+		 * `seccomp-trace run` ending sends SIGTERM to what is left). */
+		for (int i = 0; i < n; i++)
+			if (evs[i].data.fd == done_fd)
+				return 0;
 		for (int i = 0; i < n; i++) {
 			int fd = evs[i].data.fd, rc;
 			struct signalfd_siginfo si;
 
-			if (fd == done_fd)
-				return 0;
 			if (fd != sigfd) {
 				if (consume(t, err) < 0)
 					return -1;
@@ -195,12 +220,32 @@ int st_tracer_wait(struct st_tracer *t, int done_fd, int sigfd,
 	}
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
 int st_tracer_finish(struct st_tracer *t, struct st_trace_result *out, struct st_error *err)
 {
+	long deadline = now_ms() + DRAIN_TIMEOUT_MS;
 	struct st_target kernel;
 
-	if (consume(t, err) < 0 || st_slot_read_target(&t->slot, &t->pins, &kernel, err) < 0)
-		return -1;
+	/* Processes the container left behind (--pid=host) may still be
+	 * calling: stop recording first, so that the kernel's bitmaps stop
+	 * growing, then drain until what arrived matches them. */
+	st_slot_freeze(&t->slot, &t->pins);
+	st_debug("trace ended: calls from now on are not recorded");
+	for (;;) {
+		if (consume(t, err) < 0 ||
+		    st_slot_read_target(&t->slot, &t->pins, &kernel, err) < 0)
+			return -1;
+		if (kernel.lost || !st_collect_missing(&t->collect, &kernel) || now_ms() > deadline)
+			break;
+		usleep(1000);
+	}
 	return st_collect_finish(&t->collect, &kernel, out, err);
 }
 

@@ -4,8 +4,9 @@
  * it and pins it with its maps in bpffs (tracer_pins.h); later tracers reuse
  * the pins. Each tracer owns a slot with its ring buffer and adds its target
  * (tracer_slot.h), and builds the syscall sets from the ring's events
- * (tracer_collect.h). The last tracer out removes the link's pin, which
- * detaches the program; the program and maps stay loaded for the next trace
+ * (tracer_collect.h). Every tracer holds a descriptor of the one link that
+ * attaches the program: when the last one closes, even by SIGKILL, the
+ * kernel detaches it; the program and maps stay loaded for the next trace
  * (`seccomp-trace unload` removes them).
  *
  * libbpf's own messages go to the log at debug level (-v). */
@@ -21,22 +22,55 @@
 struct st_tracer;
 struct signalfd_siginfo;
 
-/* What to trace. Host tgids; 0 = none. */
+/* What to trace. PIDs are numbered in the tracer's PID namespace. */
 struct st_target_spec {
-	uint32_t kind;	       /* ST_KEY_PIDNS or ST_KEY_MNTNS */
+	uint32_t kind;	       /* ST_KEY_PIDNS or ST_KEY_MNTNS (a container in the host's PID
+				* namespace) */
 	uint32_t inum;	       /* of that namespace */
+	uint32_t mntns;	       /* the container's mount namespace: in a PID namespace that
+				* other containers share, only its processes are recorded,
+				* and a second container there is traced by it; 0: every
+				* process of the PID namespace is the target's (run) */
+	uint32_t init_tgid;    /* the set-up task whose exec starts the workload (the
+				* container's process); 0: the first process seen */
 	uint32_t exclude_tgid; /* a process of the namespace whose syscalls are not wanted */
-	uint32_t scope;	       /* enum st_scope: where the scoped set starts */
-	uint32_t scope_tgid;   /* the process whose syscall starts the scope; 0: any */
 	uint32_t flags;	       /* ST_TARGET_ARGS: record argument values */
 };
 
-struct st_trace_result {
-	struct st_sysset all;	 /* everything since st_tracer_arm */
-	struct st_sysset scoped; /* since the scope started */
-	uint32_t scope_state;	 /* enum st_scope_state */
-	struct st_arg_values args;
+/* The first process that made a syscall, per set it was first in (struct
+ * st_event, and the executable the tracer found for it). */
+struct st_first {
+	uint32_t abi, nr;
+	uint32_t sets;	 /* ST_EV_*: the sets this sighting was the first in */
+	uint32_t ns_pid; /* in the traced PID namespace */
+	uint32_t tgid;	 /* in the tracer's */
+	char comm[16];	 /* NUL-terminated */
+	char *exe;	 /* /proc/<tgid>/exe, inside the container's root when under it;
+			  * NULL if it could not be read (the process was gone) */
 };
+
+struct st_trace_result {
+	struct st_sysset all;	   /* everything since st_tracer_arm */
+	struct st_sysset workload; /* the workload's: see struct st_target */
+	/* The runtime allowance: what set-up tasks (the init before its exec,
+	 * exec'd processes before theirs) did under their own seccomp filter,
+	 * their exec included. */
+	struct st_sysset allowance;
+	bool started;  /* the init exec'd: the container's process ran */
+	bool filtered; /* the init loaded a seccomp filter of its own before that */
+	struct st_arg_values args;
+	/* Calls not recorded: of neighbours in a shared PID namespace, x32
+	 * calls on a kernel without x32. */
+	uint64_t foreign, x32_refused;
+	struct st_first *firsts; /* in the order they happened; the caller frees */
+	size_t nr_firsts;	 /* with st_trace_result_free */
+};
+
+/* The first process that made (abi, nr) in the set `set` (ST_EV_*); NULL if
+ * none. */
+const struct st_first *st_trace_first(const struct st_trace_result *res, uint32_t set, unsigned abi,
+				      unsigned nr);
+void st_trace_result_free(struct st_trace_result *res);
 
 /* Load or reuse the shared program, attach it and claim a slot with its ring
  * buffer. Needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN); mounts bpffs on
@@ -52,11 +86,13 @@ int st_tracer_arm(struct st_tracer *t, const struct st_target_spec *spec, struct
 int st_tracer_wait(struct st_tracer *t, int done_fd, int sigfd,
 		   int (*on_signal)(void *ctx, const struct signalfd_siginfo *si), void *ctx,
 		   struct st_error *err);
-/* After the traced processes are gone: drain, check that nothing was lost
- * and return what was seen. Fails rather than return an incomplete set. */
+/* After the traced processes are gone: stop recording the target (calls of
+ * processes left behind are no longer recorded, but counted), drain, check
+ * that nothing was lost and return what was seen (*out is the caller's:
+ * st_trace_result_free). Fails rather than return an incomplete set. */
 int st_tracer_finish(struct st_tracer *t, struct st_trace_result *out, struct st_error *err);
-/* Unregister, release the slot; the last tracer out detaches the program.
- * NULL is allowed. */
+/* Unregister, release the slot. The program stays attached while a tracer
+ * holds the link (tracer_pins.h). NULL is allowed. */
 void st_tracer_close(struct st_tracer *t);
 
 /* Remove the pinned program and maps (kept, detached, between traces) when

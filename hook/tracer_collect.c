@@ -1,10 +1,79 @@
 #include "tracer_collect.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "log.h"
+
+/* The executable of process tgid (the tracer's numbering), as the process
+ * sees it: /proc/<tgid>/exe with the process's root taken off when under it
+ * (a container's rootfs). NULL if the process is gone. */
+static char *exe_of(uint32_t tgid)
+{
+	char path[64], exe[PATH_MAX], root[PATH_MAX];
+	ssize_t n, r;
+
+	if (!tgid)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/%u/exe", tgid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/root", tgid);
+	r = readlink(path, root, sizeof(root) - 1);
+	if (r > 1 && r < n) {
+		root[r] = '\0';
+		if (!strncmp(exe, root, r) && exe[r] == '/')
+			return strdup(exe + r);
+	}
+	return strdup(exe);
+}
+
+static const char *sets_text(uint32_t flags, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", flags & ST_EV_ALL ? "all" : "",
+		 flags & ST_EV_WORKLOAD ? (flags & ST_EV_ALL ? ",workload" : "workload") : "",
+		 flags & ST_EV_ALLOWANCE
+		     ? (flags & (ST_EV_ALL | ST_EV_WORKLOAD) ? ",allowance" : "allowance")
+		     : "");
+	return buf;
+}
+
+static void add_first(struct st_collector *c, const struct st_event *e)
+{
+	struct st_trace_result *r = &c->res;
+	struct st_first *f;
+
+	if (r->nr_firsts == c->cap_firsts) {
+		size_t cap = c->cap_firsts ? 2 * c->cap_firsts : 64;
+		struct st_first *n = realloc(r->firsts, cap * sizeof(*n));
+
+		if (!n)
+			return; /* provenance is best effort; the sets are not */
+		r->firsts = n;
+		c->cap_firsts = cap;
+	}
+	f = &r->firsts[r->nr_firsts++];
+	*f = (struct st_first){
+	    .abi = e->abi, .nr = e->nr, .sets = e->flags, .ns_pid = e->ns_pid, .tgid = e->tgid};
+	memcpy(f->comm, e->comm, sizeof(f->comm) - 1);
+	f->comm[sizeof(f->comm) - 1] = '\0';
+	f->exe = exe_of(e->tgid);
+	if (st_log_get_level() >= ST_LOG_DEBUG) {
+		cleanup_free char *name = st_syscall_name(e->abi, e->nr);
+		char sets[32];
+
+		st_debug("first %s (%s #%u) [%s] by %s, pid %u in the container (%s)",
+			 name ? name : "?", st_abi_arch_name(e->abi) ?: "?", e->nr,
+			 sets_text(e->flags, sets, sizeof(sets)), f->comm, f->ns_pid,
+			 f->exe ? f->exe : "executable unknown");
+	}
+}
 
 int st_collect_event(void *ctx, void *data, size_t size)
 {
@@ -16,15 +85,11 @@ int st_collect_event(void *ctx, void *data, size_t size)
 		return 0;
 	if (e->flags & ST_EV_ALL)
 		st_sysset_add(&c->res.all, e->abi, e->nr);
-	if (e->flags & ST_EV_SCOPED)
-		st_sysset_add(&c->res.scoped, e->abi, e->nr);
-	if (st_log_get_level() >= ST_LOG_DEBUG) {
-		cleanup_free char *name = st_syscall_name(e->abi, e->nr);
-
-		st_debug("first %s (%s #%u) by pid %u%s", name ? name : "?",
-			 st_abi_arch_name(e->abi) ?: "?", e->nr, e->tgid,
-			 e->flags & ST_EV_SCOPED ? "" : " (before the scope started)");
-	}
+	if (e->flags & ST_EV_WORKLOAD)
+		st_sysset_add(&c->res.workload, e->abi, e->nr);
+	if (e->flags & ST_EV_ALLOWANCE)
+		st_sysset_add(&c->res.allowance, e->abi, e->nr);
+	add_first(c, e);
 	return 0;
 }
 
@@ -66,6 +131,13 @@ static void collect_args(const struct st_target *val, struct st_arg_values *out)
 	}
 }
 
+unsigned st_collect_missing(const struct st_collector *c, const struct st_target *kernel)
+{
+	return missing_bits(kernel->all, &c->res.all) +
+	       missing_bits(kernel->workload, &c->res.workload) +
+	       missing_bits(kernel->allowance, &c->res.allowance);
+}
+
 int st_collect_finish(struct st_collector *c, const struct st_target *kernel,
 		      struct st_trace_result *out, struct st_error *err)
 {
@@ -76,8 +148,7 @@ int st_collect_finish(struct st_collector *c, const struct st_target *kernel,
 				    "%llu syscall events were lost (ring buffer full); "
 				    "refusing to write an incomplete profile",
 				    (unsigned long long)kernel->lost);
-	missing =
-	    missing_bits(kernel->all, &c->res.all) + missing_bits(kernel->scoped, &c->res.scoped);
+	missing = st_collect_missing(c, kernel);
 	if (missing)
 		return st_error_set(err, 0,
 				    "%u syscalls recorded in the kernel never reached the tracer; "
@@ -86,8 +157,46 @@ int st_collect_finish(struct st_collector *c, const struct st_target *kernel,
 	if (kernel->out_of_range)
 		st_warn("%llu calls with syscall numbers >= %d were not recorded (invalid numbers)",
 			(unsigned long long)kernel->out_of_range, ST_MAX_SYSCALLS);
-	c->res.scope_state = kernel->scope_state;
+	if (kernel->x32_refused)
+		st_warn("%llu x32 calls were not recorded: this kernel has no x32 ABI "
+			"(CONFIG_X86_X32_ABI), so they failed with ENOSYS",
+			(unsigned long long)kernel->x32_refused);
+	if (kernel->foreign)
+		st_info("%llu calls of processes outside the container, in the PID namespace it "
+			"shares, were left out",
+			(unsigned long long)kernel->foreign);
+	c->res.started = kernel->init_state & ST_INIT_STARTED;
+	c->res.filtered = kernel->init_state & ST_INIT_FILTERED;
+	c->res.foreign = kernel->foreign;
+	c->res.x32_refused = kernel->x32_refused;
 	collect_args(kernel, &c->res.args);
 	*out = c->res;
+	memset(&c->res, 0, sizeof(c->res));
+	c->cap_firsts = 0;
 	return 0;
+}
+
+void st_collect_free(struct st_collector *c)
+{
+	st_trace_result_free(&c->res);
+	c->cap_firsts = 0;
+}
+
+const struct st_first *st_trace_first(const struct st_trace_result *res, uint32_t set, unsigned abi,
+				      unsigned nr)
+{
+	for (size_t i = 0; i < res->nr_firsts; i++)
+		if (res->firsts[i].abi == abi && res->firsts[i].nr == nr &&
+		    (res->firsts[i].sets & set))
+			return &res->firsts[i];
+	return NULL;
+}
+
+void st_trace_result_free(struct st_trace_result *res)
+{
+	for (size_t i = 0; i < res->nr_firsts; i++)
+		free(res->firsts[i].exe);
+	free(res->firsts);
+	res->firsts = NULL;
+	res->nr_firsts = 0;
 }

@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
 
 #include "cleanup.h"
+#include "log.h"
 #include "seccomp_trace.h"
 #include "seccomp_trace_bpf.skel.h"
 #include "syscalls.h"
@@ -43,8 +45,6 @@ static void set_syscall_numbers(volatile struct st_nrs *rodata)
 	for (unsigned abi = 0; abi < ST_NR_ABI; abi++) {
 		set_nr(n.execve, abi, "execve");
 		set_nr(n.execveat, abi, "execveat");
-		set_nr(n.seccomp, abi, "seccomp");
-		set_nr(n.prctl, abi, "prctl");
 	}
 	/* Arguments are recorded for native calls only: other ABIs pass them
 	 * differently (socketcall, fcntl64) and keep name-only rules. */
@@ -52,6 +52,22 @@ static void set_syscall_numbers(volatile struct st_nrs *rodata)
 	for (unsigned k = 0; k < ST_NR_ARG_KINDS; k++)
 		set_nr(n.arg_kind[k], ST_ABI_NATIVE, st_arg_kind_syscall(k));
 	memcpy((void *)rodata, &n, sizeof(n));
+}
+
+/* Does this kernel run x32 syscalls (CONFIG_X86_X32_ABI)? An x32 getpid
+ * answers; without x32 it fails with ENOSYS (arch/x86/entry/syscall_64.c).
+ * Anything else (a seccomp filter around us) cannot tell: say no, so that
+ * x32 calls are counted and logged rather than added to a profile. */
+static bool kernel_has_x32(void)
+{
+#if defined(__x86_64__)
+	long r = syscall(0x40000000L | SYS_getpid);
+
+	st_debug("x32 getpid: %ld (%s)", r, r < 0 ? strerror(errno) : "x32 is on");
+	return r == getpid();
+#else
+	return false;
+#endif
 }
 
 /* open -> rodata -> load -> pin; the skeleton is dropped afterwards and every
@@ -65,6 +81,7 @@ static int load_and_pin(const char *pin_dir, struct st_error *err)
 	if (!skel)
 		return st_error_set(err, errno, "cannot open the BPF object");
 	set_syscall_numbers(&skel->rodata->nrs);
+	skel->rodata->kernel_has_x32 = kernel_has_x32();
 	if (seccomp_trace_bpf__load(skel)) {
 		if (errno == EPERM || errno == EACCES)
 			st_bpf_error(err, errno, "cannot load the BPF program");
@@ -73,7 +90,7 @@ static int load_and_pin(const char *pin_dir, struct st_error *err)
 				     "cannot load the BPF program (-v shows the verifier's log)");
 		goto out;
 	}
-	const int fd[ST_NR_PIN_OBJECTS] = {
+	const int fd[ST_NR_PINS] = {
 	    [ST_PIN_TARGETS] = bpf_map__fd(skel->maps.st_targets),
 	    [ST_PIN_RINGS] = bpf_map__fd(skel->maps.st_rings),
 	    [ST_PIN_CONFIG] = bpf_map__fd(skel->maps.st_config),

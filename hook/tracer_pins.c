@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -18,11 +19,18 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "seccomp_trace.h"
+#include "util.h"
 
 static const char *const pin_names[ST_NR_PINS] = {
-    [ST_PIN_TARGETS] = "targets", [ST_PIN_RINGS] = "rings", [ST_PIN_CONFIG] = "config",
-    [ST_PIN_PROG] = "prog",	  [ST_PIN_LINK] = "link",
+    [ST_PIN_TARGETS] = "targets",
+    [ST_PIN_RINGS] = "rings",
+    [ST_PIN_CONFIG] = "config",
+    [ST_PIN_PROG] = "prog",
 };
+/* Pins that builds before the held link left behind (its pin kept the
+ * program attached): removed with the rest. */
+static const char *const old_pin_names[] = {"link"};
 
 int st_bpf_error(struct st_error *err, int e, const char *fmt, ...)
 {
@@ -49,8 +57,10 @@ void st_pins_init(struct st_pins *p, uint64_t object_hash)
 	snprintf(p->lock_path, sizeof(p->lock_path), "%s/%016llx.lock", ST_RUN_DIR,
 		 (unsigned long long)object_hash);
 	p->lock_fd = -1;
-	for (size_t i = 0; i < ST_NR_PIN_OBJECTS; i++)
+	for (size_t i = 0; i < ST_NR_PINS; i++)
 		p->fd[i] = -1;
+	p->config = NULL;
+	p->prog_id = 0;
 }
 
 static int ensure_bpffs(struct st_error *err)
@@ -117,20 +127,34 @@ static void pin_path(char *path, size_t len, const char *dir, enum st_pin pin)
 
 int st_pins_open(struct st_pins *p)
 {
+	struct bpf_prog_info info = {0};
+	__u32 len = sizeof(info);
 	char path[PATH_MAX];
+	void *m;
 
-	for (int i = 0; i < ST_NR_PIN_OBJECTS; i++) {
+	for (int i = 0; i < ST_NR_PINS; i++) {
 		pin_path(path, sizeof(path), p->dir, i);
 		p->fd[i] = bpf_obj_get(path);
 		if (p->fd[i] < 0)
 			return -1;
 	}
+	if (bpf_obj_get_info_by_fd(p->fd[ST_PIN_PROG], &info, &len) < 0)
+		return -1;
+	p->prog_id = info.id;
+	m = mmap(NULL, sizeof(struct st_config), PROT_READ | PROT_WRITE, MAP_SHARED,
+		 p->fd[ST_PIN_CONFIG], 0);
+	if (m == MAP_FAILED)
+		return -1;
+	p->config = m;
 	return 0;
 }
 
 void st_pins_close(struct st_pins *p)
 {
-	for (int i = 0; i < ST_NR_PIN_OBJECTS; i++) {
+	if (p->config)
+		munmap(p->config, sizeof(struct st_config));
+	p->config = NULL;
+	for (int i = 0; i < ST_NR_PINS; i++) {
 		if (p->fd[i] >= 0)
 			close(p->fd[i]);
 		p->fd[i] = -1;
@@ -145,16 +169,20 @@ void st_pins_remove(const char *dir)
 		pin_path(path, sizeof(path), dir, i);
 		unlink(path);
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(old_pin_names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, old_pin_names[i]);
+		unlink(path);
+	}
 	rmdir(dir);
 }
 
-int st_pins_save(const char *dir, const int fd[ST_NR_PIN_OBJECTS], struct st_error *err)
+int st_pins_save(const char *dir, const int fd[ST_NR_PINS], struct st_error *err)
 {
 	char path[PATH_MAX];
 
 	if (mkdir_if_missing(dir, 0700, err) < 0)
 		return -1;
-	for (int i = 0; i < ST_NR_PIN_OBJECTS; i++) {
+	for (int i = 0; i < ST_NR_PINS; i++) {
 		pin_path(path, sizeof(path), dir, i);
 		if (bpf_obj_pin(fd[i], path) < 0) {
 			st_error_set(err, errno, "cannot pin %s", path);
@@ -205,29 +233,44 @@ void st_pins_remove_orphans(const char *keep_dir)
 	closedir(d);
 }
 
-int st_pins_attach(const struct st_pins *p, struct st_error *err)
+/* The live link of the program by the id kept in config: -1 if it is gone
+ * (its last holder closed it) or the id now names something else. */
+static int open_link(const struct st_pins *p, uint32_t id)
 {
-	char path[PATH_MAX];
-	cleanup_close int link = -1;
-	struct stat st;
+	struct bpf_link_info info = {0};
+	__u32 len = sizeof(info);
+	int fd;
 
-	pin_path(path, sizeof(path), p->dir, ST_PIN_LINK);
-	if (stat(path, &st) == 0)
-		return 0;
-	link = bpf_raw_tracepoint_open(NULL, p->fd[ST_PIN_PROG]);
-	if (link < 0)
-		return st_bpf_error(err, errno,
-				    "cannot attach the BPF program to raw_syscalls:sys_enter");
-	if (bpf_obj_pin(link, path) < 0)
-		return st_error_set(err, errno, "cannot pin %s", path);
-	st_debug("BPF program attached");
-	return 0;
+	if (!id)
+		return -1;
+	fd = bpf_link_get_fd_by_id(id);
+	if (fd < 0)
+		return -1;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0 || info.prog_id != p->prog_id ||
+	    info.type != BPF_LINK_TYPE_TRACING) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
-void st_pins_detach(const struct st_pins *p)
+int st_pins_attach(struct st_pins *p, struct st_error *err)
 {
-	char path[PATH_MAX];
+	int fd = open_link(p, __atomic_load_n(&p->config->link_id, __ATOMIC_SEQ_CST));
+	struct bpf_link_info info = {0};
+	__u32 len = sizeof(info);
 
-	pin_path(path, sizeof(path), p->dir, ST_PIN_LINK);
-	unlink(path);
+	if (fd >= 0)
+		return fd;
+	fd = bpf_raw_tracepoint_open(NULL, p->fd[ST_PIN_PROG]);
+	if (fd < 0)
+		return st_bpf_error(err, errno,
+				    "cannot attach the BPF program to raw_syscalls:sys_enter");
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0) {
+		close(fd);
+		return st_error_set(err, errno, "cannot read the BPF link's id");
+	}
+	__atomic_store_n(&p->config->link_id, info.id, __ATOMIC_SEQ_CST);
+	st_debug("BPF program attached (link %u)", info.id);
+	return fd;
 }

@@ -4,8 +4,10 @@
  * builds never mix; beside them, ST_RUN_DIR/<hash>.lock is the build's lock
  * file: flock on it serialises set-up and teardown, and each tracer holds an
  * OFD lock on one byte of it, its slot (tracer_slot.h). The program and maps
- * stay pinned, detached, between traces; the link's pin exists while at least
- * one tracer runs, and removing it detaches the program. */
+ * stay pinned, detached, between traces. The link that attaches the program
+ * is not pinned: every tracer holds a descriptor of it (found again by the id
+ * kept in `config`), so the kernel detaches the program when the last tracer
+ * is gone, however it ended. */
 #ifndef ST_TRACER_PINS_H
 #define ST_TRACER_PINS_H
 
@@ -26,8 +28,6 @@ enum st_pin {
 	ST_PIN_RINGS,
 	ST_PIN_CONFIG,
 	ST_PIN_PROG,
-	ST_NR_PIN_OBJECTS,
-	ST_PIN_LINK = ST_NR_PIN_OBJECTS, /* present while the program is attached */
 	ST_NR_PINS,
 };
 
@@ -35,7 +35,11 @@ struct st_pins {
 	char dir[PATH_MAX];
 	char lock_path[PATH_MAX];
 	int lock_fd;
-	int fd[ST_NR_PIN_OBJECTS]; /* -1 when not open */
+	int fd[ST_NR_PINS]; /* -1 when not open */
+	/* `config`'s one entry, mapped (MAP_SHARED) once the pins are open:
+	 * changed with atomics, as every tracer of the build shares it. */
+	struct st_config *config;
+	uint32_t prog_id;
 };
 
 /* Paths of the build whose BPF object hashes to object_hash; nothing open. */
@@ -52,11 +56,12 @@ void st_pins_unlock(const struct st_pins *p);
  * told: nothing is torn down then). lock_fd: the build's lock file. */
 bool st_pins_in_use(int lock_fd);
 
-/* Open every pinned object; -1 with errno (ENOENT: missing or half made). */
+/* Open every pinned object and map `config`; -1 with errno (ENOENT: missing
+ * or half made). */
 int st_pins_open(struct st_pins *p);
 void st_pins_close(struct st_pins *p);
 /* Pin fd[i] as pin i in dir, which is created (the loader's last step). */
-int st_pins_save(const char *dir, const int fd[ST_NR_PIN_OBJECTS], struct st_error *err);
+int st_pins_save(const char *dir, const int fd[ST_NR_PINS], struct st_error *err);
 /* Remove every pin in dir, and dir. */
 void st_pins_remove(const char *dir);
 /* Pins of other builds whose tracers are all gone (killed, or an upgrade
@@ -64,12 +69,13 @@ void st_pins_remove(const char *dir);
  * remove them. keep_dir: this build's. */
 void st_pins_remove_orphans(const char *keep_dir);
 
-/* Attach the pinned program to raw_syscalls:sys_enter unless a tracer did
- * already, and pin the link. Under the set-up lock. */
-int st_pins_attach(const struct st_pins *p, struct st_error *err);
-/* Unpin the link: the program stops running on every syscall and stays
- * loaded for the next trace. Under the set-up lock. */
-void st_pins_detach(const struct st_pins *p);
+/* A descriptor of the link attaching the pinned program to
+ * raw_syscalls:sys_enter: the one live tracers hold (its id is in `config`,
+ * checked against the program's), or a new one. Closing it is the
+ * detaching: the program stops running on every syscall when the last
+ * tracer's descriptor closes, and stays loaded for the next trace. Under the
+ * set-up lock; the descriptor is the caller's. */
+int st_pins_attach(struct st_pins *p, struct st_error *err);
 
 /* A BPF call failed with errno e: the message, and what BPF needs when the
  * cause is a missing privilege. Returns -1. */

@@ -39,19 +39,33 @@ int st_slot_claim(struct st_slot *s, const struct st_pins *p, struct st_error *e
 			    ST_MAX_TARGETS);
 }
 
-/* Targets keyed by mount namespace make the program look tasks up by mount
- * namespace too: config counts them. */
-static int update_mntns_count(const struct st_pins *p, int delta)
+/* The program looks tasks up by mount namespace only while config counts
+ * such targets: in the host's PID namespace (--pid=host), or sharing a PID
+ * namespace another target holds. */
+static uint32_t *mntns_count(const struct st_pins *p, uint32_t flags)
 {
-	uint32_t zero = 0;
-	struct st_config cfg;
+	if (!(flags & ST_TARGET_MNTNS))
+		return NULL;
+	return flags & ST_TARGET_SHARED ? &p->config->nr_shared_mntns : &p->config->nr_host_mntns;
+}
 
-	if (bpf_map_lookup_elem(p->fd[ST_PIN_CONFIG], &zero, &cfg) < 0)
-		return -1;
-	if (delta < 0 && !cfg.nr_mntns_targets)
-		return 0;
-	cfg.nr_mntns_targets += delta;
-	return bpf_map_update_elem(p->fd[ST_PIN_CONFIG], &zero, &cfg, BPF_ANY);
+static void count_mntns(const struct st_pins *p, uint32_t flags, int delta)
+{
+	uint32_t *n = mntns_count(p, flags);
+
+	if (n)
+		__atomic_add_fetch(n, delta, __ATOMIC_SEQ_CST);
+}
+
+/* Frozen: the program no longer records the slot's target. */
+static void set_frozen(const struct st_pins *p, uint32_t index, bool on)
+{
+	__u64 *w = &p->config->frozen[index / 64], bit = 1ULL << (index % 64);
+
+	if (on)
+		__atomic_or_fetch(w, bit, __ATOMIC_SEQ_CST);
+	else
+		__atomic_and_fetch(w, ~bit, __ATOMIC_SEQ_CST);
 }
 
 void st_slot_remove_stale(const struct st_slot *s, const struct st_pins *p)
@@ -70,10 +84,10 @@ void st_slot_remove_stale(const struct st_slot *s, const struct st_pins *p)
 			stale[n++] = key;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (bpf_map_lookup_elem(targets, &stale[i], &val) == 0 &&
-		    stale[i].kind == ST_KEY_MNTNS)
-			update_mntns_count(p, -1);
-		bpf_map_delete_elem(targets, &stale[i]);
+		if (bpf_map_lookup_elem(targets, &stale[i], &val) < 0)
+			continue;
+		if (bpf_map_delete_elem(targets, &stale[i]) == 0)
+			count_mntns(p, val.flags, -1);
 		st_info("removed the target of a tracer that died (slot %u)", val.slot);
 	}
 }
@@ -103,39 +117,65 @@ static const char *key_kind_name(uint32_t kind)
 	return kind == ST_KEY_PIDNS ? "PID namespace" : "mount namespace";
 }
 
+/* Add the target under key; false with errno. */
+static bool add_target(const struct st_pins *p, const struct st_key *key,
+		       const struct st_target *val)
+{
+	count_mntns(p, val->flags, +1);
+	if (bpf_map_update_elem(p->fd[ST_PIN_TARGETS], key, val, BPF_NOEXIST) == 0)
+		return true;
+	count_mntns(p, val->flags, -1);
+	return false;
+}
+
 int st_slot_arm(struct st_slot *s, const struct st_pins *p, const struct st_target_spec *spec,
-		struct st_error *err)
+		uint32_t viewer_pidns, struct st_error *err)
 {
 	struct st_key key = {.kind = spec->kind, .inum = spec->inum};
 	struct st_target val = {
 	    .slot = s->index,
-	    .exclude_tgid = spec->exclude_tgid,
-	    .scope = spec->scope,
-	    .scope_tgid = spec->scope_tgid,
-	    .scope_state = spec->scope == ST_SCOPE_ALL ? ST_SCOPE_STARTED : ST_SCOPE_WAITING,
-	    .flags = spec->flags,
+	    .flags = spec->flags | (spec->kind == ST_KEY_MNTNS ? ST_TARGET_MNTNS : 0),
 	    .inum = spec->inum,
+	    .mntns = spec->kind == ST_KEY_MNTNS ? spec->inum : spec->mntns,
+	    .viewer_pidns = viewer_pidns,
+	    .exclude_tgid = spec->exclude_tgid,
+	    .init_tgid = spec->init_tgid,
 	};
-	const char *what = key_kind_name(spec->kind);
 
-	if (spec->kind == ST_KEY_MNTNS && update_mntns_count(p, +1) < 0)
-		return st_error_set(err, errno, "cannot update the BPF config map");
-	if (bpf_map_update_elem(p->fd[ST_PIN_TARGETS], &key, &val, BPF_NOEXIST) < 0) {
-		if (errno == EEXIST)
-			st_error_set(err, 0,
-				     "%s %u is already being traced by another seccomp-trace", what,
-				     spec->inum);
-		else
-			st_error_set(err, errno, "cannot add %s %u to the BPF target map", what,
-				     spec->inum);
-		if (spec->kind == ST_KEY_MNTNS)
-			update_mntns_count(p, -1);
-		return -1;
+	/* A previous tracer of the slot left it frozen. */
+	set_frozen(p, s->index, false);
+	if (!add_target(p, &key, &val)) {
+		if (errno != EEXIST || spec->kind != ST_KEY_PIDNS || !spec->mntns)
+			goto fail;
+		/* Another container of this PID namespace is traced: this one is
+		 * told apart by its mount namespace (the program looks there
+		 * when a task is not in the first one's). */
+		key = (struct st_key){.kind = ST_KEY_MNTNS, .inum = spec->mntns};
+		val.flags |= ST_TARGET_MNTNS | ST_TARGET_SHARED;
+		val.inum = spec->mntns;
+		if (!add_target(p, &key, &val))
+			goto fail;
+		st_info("PID namespace %u is traced for another container too: this one is told "
+			"apart by its mount namespace %u",
+			spec->inum, spec->mntns);
 	}
 	s->key = key;
+	s->flags = val.flags;
 	s->armed = true;
-	st_debug("tracing %s %u in slot %u", what, spec->inum, s->index);
+	st_debug("tracing %s %u in slot %u", key_kind_name(key.kind), key.inum, s->index);
 	return 0;
+fail:
+	if (errno == EEXIST)
+		return st_error_set(err, 0,
+				    "%s %u is already being traced by another seccomp-trace",
+				    key_kind_name(key.kind), key.inum);
+	return st_error_set(err, errno, "cannot add %s %u to the BPF target map",
+			    key_kind_name(key.kind), key.inum);
+}
+
+void st_slot_freeze(const struct st_slot *s, const struct st_pins *p)
+{
+	set_frozen(p, s->index, true);
 }
 
 int st_slot_read_target(const struct st_slot *s, const struct st_pins *p, struct st_target *out,
@@ -149,9 +189,8 @@ int st_slot_read_target(const struct st_slot *s, const struct st_pins *p, struct
 void st_slot_release(struct st_slot *s, const struct st_pins *p)
 {
 	if (s->armed) {
-		bpf_map_delete_elem(p->fd[ST_PIN_TARGETS], &s->key);
-		if (s->key.kind == ST_KEY_MNTNS)
-			update_mntns_count(p, -1);
+		if (bpf_map_delete_elem(p->fd[ST_PIN_TARGETS], &s->key) == 0)
+			count_mntns(p, s->flags, -1);
 		s->armed = false;
 	}
 	if (s->claimed)

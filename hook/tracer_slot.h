@@ -21,6 +21,7 @@ struct st_slot {
 	bool claimed;
 	bool armed; /* key is in `targets` */
 	struct st_key key;
+	uint32_t flags; /* the target's ST_TARGET_* */
 };
 
 /* Locked: the first free slot of ST_MAX_TARGETS. */
@@ -32,9 +33,16 @@ void st_slot_remove_stale(const struct st_slot *s, const struct st_pins *p);
 /* Locked: the slot's ring buffer, the one a previous tracer of the slot
  * installed or a new one; ring_fd is set. */
 int st_slot_ring(struct st_slot *s, const struct st_pins *p, struct st_error *err);
-/* Locked: add the target; the kernel filters for it once this returns. */
+/* Locked: add the target; the kernel filters for it once this returns. A
+ * PID namespace already traced for another container (a shared one) is
+ * traced for this one by its mount namespace, spec->mntns. viewer_pidns: the
+ * tracer's PID namespace, 0 for the host's (spec's PIDs are numbered there). */
 int st_slot_arm(struct st_slot *s, const struct st_pins *p, const struct st_target_spec *spec,
-		struct st_error *err);
+		uint32_t viewer_pidns, struct st_error *err);
+/* The program stops recording the armed target (it counts the calls it
+ * leaves out in after_freeze); a few runs that started before may still add
+ * to it for microseconds. Without the lock: the slot's bit is ours. */
+void st_slot_freeze(const struct st_slot *s, const struct st_pins *p);
 /* The kernel's state of the armed target. */
 int st_slot_read_target(const struct st_slot *s, const struct st_pins *p, struct st_target *out,
 			struct st_error *err);

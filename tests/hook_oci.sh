@@ -108,10 +108,13 @@ ct_run "$RT" "$T/b6" "st-$RT-$$-6" || true
 ct_wait_file "$T/killed.json" || die "no profile for a SIGKILLed container"
 assert_allows "$T/killed.json" membarrier kill
 
-# 7. Eight containers at once, each with its own distinctive syscall.
-calls=(membarrier kcmp getcpu sched_getattr "thread:membarrier" "fork:kcmp" "x32:getpid" write)
+# 7. Eight containers at once, each with its own distinctive syscall (6 also
+# makes an x32 call, which this kernel refuses: counted in its trace only).
+calls=(membarrier kcmp getcpu sched_getattr "thread:membarrier" "fork:kcmp" "socket:unix x32:getpid" write)
+: >"$T/par.log"
 for i in $(seq 0 7); do
-	ct_bundle "$T/p$i" --annotation "of:$T/par$i.json" --log "$T/hook.log" -- stprobe "${calls[$i]}" sleep:200
+	# shellcheck disable=SC2086 # container 6 gets two actions
+	ct_bundle "$T/p$i" --annotation "of:$T/par$i.json" --log "$T/par.log" -- stprobe ${calls[$i]} sleep:200
 	ct_run "$RT" "$T/p$i" "st-$RT-$$-p$i" >/dev/null &
 done
 wait
@@ -130,9 +133,11 @@ assert_allows "$T/par4.json" membarrier
 assert_lacks "$T/par4.json" kcmp getcpu sched_getattr
 assert_allows "$T/par5.json" kcmp
 assert_lacks "$T/par5.json" membarrier getcpu sched_getattr
-jq -e '.architectures | index("SCMP_ARCH_X32")' "$T/par6.json" >/dev/null || die "x32 container"
+assert_allows "$T/par6.json" socket
 for i in 0 1 2 3 4 5 7; do
-	! jq -e '.architectures | index("SCMP_ARCH_X32")' "$T/par$i.json" >/dev/null ||
-		die "container $i got container 6's x32 call"
+	assert_lacks "$T/par$i.json" socket
 done
+[ "$(grep -c 'x32 calls were not recorded' "$T/par.log")" = 1 ] &&
+	grep -q 'warning: 1 x32 calls were not recorded' "$T/par.log" ||
+	die "the one x32 call is not counted once: $(grep x32 "$T/par.log")"
 note ok

@@ -53,7 +53,7 @@ traced_run() { # RUN KIND
 		END {for (c in sum) printf "%s %s %s %.3f %d\n", r, k, c, sum[c], n[c]}' "$t" >>"$S"
 }
 for r in $(seq "$runs"); do
-	wait_unpinned 10 || echo "hook_breakdown: pinned by someone else, cold run is warm" >&2
+	wait_detached 10 || echo "hook_breakdown: attached for someone else, cold run is warm" >&2
 	traced_run "$r" cold
 	holder_start "$W/holder" hb-holder
 	traced_run "$r" warm

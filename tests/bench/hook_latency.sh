@@ -37,13 +37,13 @@ one() { # VARIANT: one timed `runc run`
 	local v=$1 t0 t1 n h=-
 	case $v in
 	load | cold)
-		if ! wait_unpinned 10; then
+		if ! wait_detached 10; then
 			# Someone else's trace of this very build holds the program.
 			skipped=$((skipped + 1))
 			return 0
 		fi
 		;;
-	warm) pins_present || { echo "hook_latency: warm run without pins" >&2; exit 1; } ;;
+	warm) attached || { echo "hook_latency: warm run, yet the program is not attached" >&2; exit 1; } ;;
 	esac
 	[ "$v" = load ] && "$ST_BIN" unload
 	rm -f "$W/$v.json"
@@ -69,8 +69,8 @@ one() { # VARIANT: one timed `runc run`
 		hstop
 	fi
 }
-hstart() { wait_unpinned 10 || true; holder_start "$W/holder" hl-holder; pins_present; }
-hstop() { holder_stop "$W/holder" hl-holder; wait_unpinned 10 || true; }
+hstart() { wait_detached 10 || true; holder_start "$W/holder" hl-holder; attached; }
+hstop() { holder_stop "$W/holder" hl-holder; wait_detached 10 || true; }
 
 # One untimed warm-up of each kind (page cache, runc binary): round 0.
 one none; one null; one load; one cold; hstart; one warm; hstop

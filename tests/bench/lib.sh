@@ -135,17 +135,23 @@ note_machine() {
 }
 
 # ---- the seccomp-trace program's life cycle ----
-pins_present() { [ -e "$ST_PIN/link" ]; }
-# wait_unpinned [SECONDS]: the last tracer has gone (cold start possible).
-wait_unpinned() {
+# The program stays pinned between traces; it is attached while a tracer
+# holds its link (no pin: the link goes with the last tracer).
+our_prog_id() {
+	bpftool -j prog show pinned "$ST_PIN/prog" 2>/dev/null | jq -r .id
+}
+attached() {
+	local id
+	id=$(our_prog_id) && [ -n "$id" ] &&
+		bpftool -j link show 2>/dev/null | jq -e --argjson p "$id" 'any(.[]; .prog_id == $p)' >/dev/null
+}
+# wait_detached [SECONDS]: the last tracer has gone (cold start possible).
+wait_detached() {
 	for _ in $(seq $((${1:-10} * 50))); do
-		pins_present || return 0
+		attached || return 0
 		sleep 0.02
 	done
 	return 1
-}
-our_prog_id() {
-	bpftool -j link show pinned "$ST_PIN/link" 2>/dev/null | jq -r .prog_id
 }
 
 # ---- bundles and containers ----

@@ -136,7 +136,7 @@ measure() { # the current level
 for round in $(seq "$rounds"); do
 	running=()
 	level=0
-	wait_unpinned 10 || true
+	wait_detached 10 || true
 	host_loops 0
 	if [ $((round % 2)) -eq 1 ]; then
 		level=1; start_burst 0; measure
@@ -152,7 +152,7 @@ for round in $(seq "$rounds"); do
 		stop_some 0
 	fi
 	level=0
-	wait_unpinned 10 || true
+	wait_detached 10 || true
 	host_loops 0
 	note_machine "scale round $round"
 done

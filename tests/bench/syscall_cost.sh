@@ -34,7 +34,7 @@ round=0
 out() { taskset -c "$cpu" "$ST_PROBE" "getppid:$calls"; }
 in_run() { taskset -c "$cpu" runc --root "$CT_STATE/runc" run -b "$1" "$2" </dev/null; }
 sample() { # VARIANT NS
-	echo "$round $1 $2 $(foreign_progs "${EMPTY_ID:-}" $(pins_present && our_prog_id))" >>"$S"
+	echo "$round $1 $2 $(foreign_progs "${EMPTY_ID:-}" $(attached && our_prog_id))" >>"$S"
 }
 measure() { # PHASE: out and in (and other) for one program set-up
 	local p=$1 first second
@@ -56,7 +56,7 @@ measure() { # PHASE: out and in (and other) for one program set-up
 phase() {
 	case $1 in
 	none)
-		wait_unpinned 10 || true
+		wait_detached 10 || true
 		measure none
 		;;
 	empty)

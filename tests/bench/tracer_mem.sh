@@ -48,7 +48,7 @@ stop() { # KIND
 	allowed "$W/$1.json" | grep -qx kcmp || { echo "tracer_mem: $1 profile lacks kcmp" >&2; exit 1; }
 }
 for round in $(seq "$rounds"); do
-	wait_unpinned 10 || echo "tracer_mem: round $round: pinned by someone else, 'cold' is warm" >&2
+	wait_detached 10 || echo "tracer_mem: round $round: attached for someone else, 'cold' is warm" >&2
 	start cold
 	start warm
 	sleep 0.2
