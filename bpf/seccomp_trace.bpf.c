@@ -23,6 +23,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile struct st_nrs nrs = {
     .execve = {~0u, ~0u, ~0u},
     .execveat = {~0u, ~0u, ~0u},
+    .exit = {~0u, ~0u, ~0u},
+    .exit_group = {~0u, ~0u, ~0u},
 };
 /* Set by the loader: does this kernel run x32 calls (CONFIG_X86_X32_ABI)?
  * Without it they only fail with ENOSYS. */
@@ -225,6 +227,17 @@ static __always_inline bool is_exec(__u32 abi, __u64 nr)
 	return abi < ST_NR_ABI && (nr == nrs.execve[abi] || nr == nrs.execveat[abi]);
 }
 
+/* Does this call end the task's process: exit_group, or exit by its last
+ * thread? (The process is gone then, whatever its leftovers still do.) */
+static __always_inline bool is_exit(struct task_struct *task, __u32 abi, __u64 nr)
+{
+	if (abi >= ST_NR_ABI)
+		return false;
+	if (nr == nrs.exit_group[abi])
+		return true;
+	return nr == nrs.exit[abi] && BPF_CORE_READ(task, signal, live.counter) == 1;
+}
+
 /* A task runs under a seccomp filter of its own once it loaded one: its
  * filter is no longer the one it inherited from its parent (a runtime under
  * no filter, or under an outer container's). Per thread: runc's Go init
@@ -400,8 +413,8 @@ __noinline int record_in(struct st_target *t, __u32 L, __u64 call, __u64 a0, __u
 	cfg = bpf_map_lookup_elem(&st_config, &zero);
 	if (!t || !cfg)
 		return 0;
-	if (frozen(cfg, t->slot)) {
-		__sync_fetch_and_add(&t->after_freeze, 1);
+	if (frozen(cfg, t->slot) || (t->init_state & ST_INIT_EXITED)) {
+		__sync_fetch_and_add(&t->after_end, 1);
 		return 0;
 	}
 	tgid = t->viewer_pidns ? pid_in(t->viewer_pidns) : task->tgid;
@@ -443,6 +456,8 @@ __noinline int record_in(struct st_target *t, __u32 L, __u64 call, __u64 a0, __u
 #endif
 	if (flags)
 		send(t, L, abi, nr, tgid, flags);
+	if (tgid == t->init_tgid && is_exit(task, abi, nr))
+		__sync_fetch_and_or(&t->init_state, ST_INIT_EXITED);
 	return 0;
 }
 

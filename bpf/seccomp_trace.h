@@ -76,6 +76,8 @@ enum st_arg_kind {
 #define ST_INIT_SEEN	 0x1 /* init_exec_id and init_task are set */
 #define ST_INIT_FILTERED 0x2 /* it ran under a seccomp filter of its own before its exec */
 #define ST_INIT_STARTED	 0x4 /* it exec'd: the workload started */
+#define ST_INIT_EXITED	 0x8 /* it called exit_group (or exit, its last thread): the trace
+			      * ends there, for what it left behind too (--pid=host) */
 
 /* Most deeply nested ancestors the program looks at to tell a process of the
  * container that left its mount namespace from a neighbour in a shared PID
@@ -106,7 +108,7 @@ struct st_target {
 	__u64 out_of_range; /* syscall ids >= ST_MAX_SYSCALLS */
 	__u64 x32_refused;  /* x32 calls on a kernel without x32 (they got ENOSYS) */
 	__u64 foreign;	    /* calls of neighbours in a shared PID namespace, not recorded */
-	__u64 after_freeze; /* calls after the tracer froze the target, not recorded */
+	__u64 after_end;    /* calls after the init exited or the tracer froze the target */
 	__u64 all[ST_NR_ABI][ST_BITMAP_WORDS];	     /* since the target was registered */
 	__u64 workload[ST_NR_ABI][ST_BITMAP_WORDS];  /* the workload's */
 	__u64 allowance[ST_NR_ABI][ST_BITMAP_WORDS]; /* set-up tasks' under their filter */
@@ -140,6 +142,8 @@ struct st_event {
 struct st_nrs {
 	__u32 execve[ST_NR_ABI];
 	__u32 execveat[ST_NR_ABI];
+	__u32 exit[ST_NR_ABI];
+	__u32 exit_group[ST_NR_ABI];
 	__u32 clone3[ST_NR_ABI];
 	__u32 arg_kind[ST_NR_ARG_KINDS][ST_NR_ABI]; /* the syscall of each enum st_arg_kind */
 };

@@ -93,10 +93,10 @@ static void close_locked(struct st_tracer *t)
 	struct st_error ignored;
 
 	if (t->slot.armed && st_slot_read_target(&t->slot, &t->pins, &kernel, &ignored) == 0 &&
-	    kernel.after_freeze)
-		st_info("%llu calls made after the trace ended (by processes the container's "
-			"process left behind) were not recorded",
-			(unsigned long long)kernel.after_freeze);
+	    kernel.after_end)
+		st_info("%llu calls made after the traced process exited (by processes it left "
+			"behind) were not recorded",
+			(unsigned long long)kernel.after_end);
 	st_slot_release(&t->slot, &t->pins);
 }
 

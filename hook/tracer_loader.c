@@ -45,6 +45,8 @@ static void set_syscall_numbers(volatile struct st_nrs *rodata)
 	for (unsigned abi = 0; abi < ST_NR_ABI; abi++) {
 		set_nr(n.execve, abi, "execve");
 		set_nr(n.execveat, abi, "execveat");
+		set_nr(n.exit, abi, "exit");
+		set_nr(n.exit_group, abi, "exit_group");
 	}
 	/* Arguments are recorded for native calls only: other ABIs pass them
 	 * differently (socketcall, fcntl64) and keep name-only rules. */

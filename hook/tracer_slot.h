@@ -40,7 +40,7 @@ int st_slot_ring(struct st_slot *s, const struct st_pins *p, struct st_error *er
 int st_slot_arm(struct st_slot *s, const struct st_pins *p, const struct st_target_spec *spec,
 		uint32_t viewer_pidns, struct st_error *err);
 /* The program stops recording the armed target (it counts the calls it
- * leaves out in after_freeze); a few runs that started before may still add
+ * leaves out in after_end); a few runs that started before may still add
  * to it for microseconds. Without the lock: the slot's bit is ours. */
 void st_slot_freeze(const struct st_slot *s, const struct st_pins *p);
 /* The kernel's state of the armed target. */

@@ -12,6 +12,7 @@
  *   write              write "stprobe\n" to stdout
  *   mkdir:PATH         mkdir PATH, print strerror on failure and exit 1
  *   sleep:MS           sleep
+ *   eof                read stdin until its end (its writers closed it)
  *   socket:unix|inet   open a socket of that family, print strerror and exit 1
  *                      if refused
  *   clone:newuts       clone() a child in a new UTS namespace, same on refusal
@@ -186,6 +187,10 @@ static int one(const char *a)
 			return 1;
 		for (long i = 0; i < n; i++)
 			raw(SYS_getppid, 0, 0, 0, 0, 0);
+	} else if (!strcmp(a, "eof")) {
+		char buf[64];
+		while (read(0, buf, sizeof(buf)) > 0)
+			;
 	} else if (!strncmp(a, "sleep:", 6)) {
 		struct timespec ts = {atol(a + 6) / 1000, (atol(a + 6) % 1000) * 1000000};
 		nanosleep(&ts, NULL);
