@@ -391,7 +391,11 @@ static __always_inline void send(struct st_target *t, __u32 L, __u32 abi, __u64 
 	e->ns_pid = pid_at(L);
 	e->flags = flags;
 	e->inum = t->inum;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/* the process's name (its leader's), as /proc/<tgid>/comm has it */
+	if (bpf_probe_read_kernel_str(
+		e->comm, sizeof(e->comm),
+		BPF_CORE_READ(bpf_get_current_task_btf(), group_leader, comm)) < 0)
+		e->comm[0] = '\0';
 #ifdef ST_TEST_TINY_RING
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP); /* drained only at the end */
 #else

@@ -134,7 +134,7 @@ struct st_event {
 	__u32 ns_pid; /* the same in the traced PID namespace */
 	__u32 flags;  /* ST_EV_* */
 	__u32 inum;   /* the target's: a slot's ring outlives its tracers */
-	char comm[16];
+	char comm[16]; /* the process's (its group leader's) */
 };
 
 /* Syscall numbers the program needs per ABI, resolved by libseccomp in user

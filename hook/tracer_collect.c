@@ -1,5 +1,6 @@
 #include "tracer_collect.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,13 +12,25 @@
 
 /* The executable of process tgid (the tracer's numbering), as the process
  * sees it: /proc/<tgid>/exe with the process's root taken off when under it
- * (a container's rootfs). NULL if the process is gone. */
-static char *exe_of(uint32_t tgid)
+ * (a container's rootfs). NULL if the process is gone, or is no longer the
+ * one the event saw: its name is not comm (it exec'd or renamed itself
+ * since, as runtimes' set-up tasks do). */
+static char *exe_of(uint32_t tgid, const char *comm)
 {
-	char path[64], exe[PATH_MAX], root[PATH_MAX];
+	char path[64], exe[PATH_MAX], root[PATH_MAX], now[32];
+	cleanup_close int fd = -1;
 	ssize_t n, r;
 
 	if (!tgid)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/%u/comm", tgid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, now, sizeof(now) - 1);
+	if (n <= 0)
+		return NULL;
+	now[n] = '\0';
+	now[strcspn(now, "\n")] = '\0';
+	if (strcmp(now, comm))
 		return NULL;
 	snprintf(path, sizeof(path), "/proc/%u/exe", tgid);
 	n = readlink(path, exe, sizeof(exe) - 1);
@@ -63,7 +76,7 @@ static void add_first(struct st_collector *c, const struct st_event *e)
 	    .abi = e->abi, .nr = e->nr, .sets = e->flags, .ns_pid = e->ns_pid, .tgid = e->tgid};
 	memcpy(f->comm, e->comm, sizeof(f->comm) - 1);
 	f->comm[sizeof(f->comm) - 1] = '\0';
-	f->exe = exe_of(e->tgid);
+	f->exe = exe_of(e->tgid, f->comm);
 	if (st_log_get_level() >= ST_LOG_DEBUG) {
 		cleanup_free char *name = st_syscall_name(e->abi, e->nr);
 		char sets[32];
@@ -131,6 +144,33 @@ static void collect_args(const struct st_target *val, struct st_arg_values *out)
 	}
 }
 
+/* "name name ..." of a set, for the log (malloc'ed; NULL without memory). */
+static char *set_names(const struct st_sysset *s)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	for (unsigned abi = 0; abi < ST_NR_ABI; abi++)
+		for (unsigned nr = 0; nr < ST_MAX_SYSCALLS; nr++) {
+			cleanup_free char *name = NULL;
+
+			if (!st_sysset_has(s, abi, nr))
+				continue;
+			name = st_syscall_name(abi, nr);
+			fprintf(f, "%s%s", ftell(f) > 0 ? " " : "", name ? name : "?");
+			if (abi != ST_ABI_NATIVE)
+				fprintf(f, "(%s)", st_abi_arch_name(abi) ?: "?");
+		}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 unsigned st_collect_missing(const struct st_collector *c, const struct st_target *kernel)
 {
 	return missing_bits(kernel->all, &c->res.all) +
@@ -165,6 +205,15 @@ int st_collect_finish(struct st_collector *c, const struct st_target *kernel,
 		st_info("%llu calls of processes outside the container, in the PID namespace it "
 			"shares, were left out",
 			(unsigned long long)kernel->foreign);
+	if (st_sysset_count(&c->res.allowance)) {
+		cleanup_free char *names = set_names(&c->res.allowance);
+
+		st_info("runtime allowance seen: %u syscalls made by set-up tasks (the container's "
+			"process before its exec, exec'd processes before theirs) under their own "
+			"seccomp filter",
+			st_sysset_count(&c->res.allowance));
+		st_debug("runtime allowance: %s", names ? names : "?");
+	}
 	c->res.started = kernel->init_state & ST_INIT_STARTED;
 	c->res.filtered = kernel->init_state & ST_INIT_FILTERED;
 	c->res.foreign = kernel->foreign;
