@@ -376,6 +376,7 @@ static __always_inline bool first_set(__u64 *word, __u64 bit)
 static __always_inline void send(struct st_target *t, __u32 L, __u32 abi, __u64 nr, __u32 tgid,
 				 __u32 flags)
 {
+	struct task_struct *leader;
 	struct st_event *e;
 	void *rb;
 
@@ -392,9 +393,8 @@ static __always_inline void send(struct st_target *t, __u32 L, __u32 abi, __u64 
 	e->flags = flags;
 	e->inum = t->inum;
 	/* the process's name (its leader's), as /proc/<tgid>/comm has it */
-	if (bpf_probe_read_kernel_str(
-		e->comm, sizeof(e->comm),
-		BPF_CORE_READ(bpf_get_current_task_btf(), group_leader, comm)) < 0)
+	leader = BPF_CORE_READ(bpf_get_current_task_btf(), group_leader);
+	if (bpf_core_read_str(e->comm, sizeof(e->comm), &leader->comm) < 0)
 		e->comm[0] = '\0';
 #ifdef ST_TEST_TINY_RING
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP); /* drained only at the end */

@@ -246,8 +246,9 @@ static int open_link(const struct st_pins *p, uint32_t id)
 	fd = bpf_link_get_fd_by_id(id);
 	if (fd < 0)
 		return -1;
+	/* bpf_raw_tracepoint_open makes a raw_tracepoint link, tp_btf or not */
 	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0 || info.prog_id != p->prog_id ||
-	    info.type != BPF_LINK_TYPE_TRACING) {
+	    info.type != BPF_LINK_TYPE_RAW_TRACEPOINT) {
 		close(fd);
 		return -1;
 	}

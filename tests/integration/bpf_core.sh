@@ -39,7 +39,7 @@ fi
 # It was: the object's task_struct has the pinned header's members, only
 # those the program reads (a full vmlinux.h has hundreds).
 want=$(sed -n '/^struct task_struct {$/,/^};$/p' "$pinned" |
-	sed -n 's/.*[ *]\([a-z_][a-z_0-9]*\);$/\1/p' | sort | tr '\n' ' ')
+	sed -n 's/.*[ *]\([a-z_][a-z_0-9]*\)\(\[[0-9]*\]\)*;$/\1/p' | sort | tr '\n' ' ')
 got=$(members "$obj" task_struct | sort | tr '\n' ' ')
 [ -n "$want" ] && [ "$got" = "$want" ] ||
 	die "$obj: task_struct members '$got', the pinned header has '$want'"

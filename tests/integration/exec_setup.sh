@@ -12,7 +12,8 @@
 . "$(dirname "$0")/../containers.sh"
 
 # exec_into RUNTIME: a traced container that sleeps, `RUNTIME exec` of a
-# program calling membarrier into it; its profile is $T/RUNTIME.json.
+# program calling membarrier into it (it lives on a moment, so that its
+# executable can be read); its profile is $T/RUNTIME.json.
 exec_into() {
 	local rt=$1
 	ct_bundle "$T/$rt" --annotation "of:$T/$rt.json" --log "$T/$rt.log" --hook-args -v \
@@ -23,7 +24,7 @@ exec_into() {
 		[ "$("$rt" --root "$CT_STATE/$rt" state "st-exec-$$-$rt" 2>/dev/null | jq -r .status)" = running ] && break
 		sleep 0.05
 	done
-	"$rt" --root "$CT_STATE/$rt" exec "st-exec-$$-$rt" stprobe membarrier ||
+	"$rt" --root "$CT_STATE/$rt" exec "st-exec-$$-$rt" stprobe membarrier sleep:300 ||
 		die "$rt exec into the traced container failed"
 	wait $pid || die "$rt: the container failed"
 	ct_wait_file "$T/$rt.json" || die "$rt: no profile: $(cat "$T/$rt.log")"

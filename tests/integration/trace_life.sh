@@ -4,7 +4,8 @@
 # that fails, a create deleted before start, run with a missing command). The
 # trace ends when the container's process exits: what it left behind does
 # afterwards is not recorded, run after run the same (--pid=host, 8 runs). A
-# tracer killed by SIGKILL does not leave the program attached.
+# tracer killed by SIGKILL does not leave the program attached, and
+# traces at the same time attach it once.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../containers.sh"
 
@@ -107,7 +108,17 @@ links_of_prog() { bpftool -j link show | jq -r --argjson p "$prog" '.[] | select
 holders() { # LINK: processes with a descriptor of it
 	grep -l "^link_id:[[:space:]]*$1\$" /proc/[0-9]*/fdinfo/* 2>/dev/null | cut -d/ -f3 | sort -u | tr '\n' ' '
 }
-[ -n "$(links_of_prog)" ] || die "the program is not attached while a container is traced"
+# A second trace at the same time shares the link: one run of the program
+# per syscall, however many traces.
+"$ST_BIN" run -o "$T/second.json" -- sleep 1 &
+second=$!
+for _ in $(seq 100); do
+	grep -q "^link_id:" /proc/[0-9]*/fdinfo/* 2>/dev/null && [ -n "$(holders "$(links_of_prog | head -n1)")" ] && break
+	sleep 0.05
+done
+sleep 0.3
+[ "$(links_of_prog | wc -l)" = 1 ] || die "two traces attached the program $(links_of_prog | wc -l) times"
+wait $second || die "the second trace failed"
 kill -KILL "$tracer"
 runc --root "$CT_STATE/runc" kill "st-life-$$-killed" KILL
 wait $ctr || true

@@ -76,8 +76,35 @@ enum bpf_map_type {
 };
 
 enum {
+	BPF_F_NO_PREALLOC = 1,
+	BPF_F_NO_COMMON_LRU = 2,
+	BPF_F_NUMA_NODE = 4,
+	BPF_F_RDONLY = 8,
+	BPF_F_WRONLY = 16,
+	BPF_F_STACK_BUILD_ID = 32,
+	BPF_F_ZERO_SEED = 64,
+	BPF_F_RDONLY_PROG = 128,
+	BPF_F_WRONLY_PROG = 256,
+	BPF_F_CLONE = 512,
+	BPF_F_MMAPABLE = 1024,
+	BPF_F_PRESERVE_ELEMS = 2048,
+	BPF_F_INNER_MAP = 4096,
+	BPF_F_LINK = 8192,
+	BPF_F_PATH_FD = 16384,
+	BPF_F_VTYPE_BTF_OBJ_FD = 32768,
+	BPF_F_TOKEN_FD = 65536,
+	BPF_F_SEGV_ON_FAULT = 131072,
+	BPF_F_NO_USER_CONV = 262144,
+};
+
+enum {
 	BPF_RB_NO_WAKEUP = 1,
 	BPF_RB_FORCE_WAKEUP = 2,
+};
+
+enum {
+	BPF_LOCAL_STORAGE_GET_F_CREATE = 1,
+	BPF_SK_STORAGE_GET_F_CREATE = 1,
 };
 
 
@@ -87,9 +114,15 @@ enum {
 
 typedef __u32 u32;
 
+typedef __u64 u64;
+
 typedef int __kernel_pid_t;
 
 typedef __kernel_pid_t pid_t;
+
+typedef struct {
+	int counter;
+} atomic_t;
 
 struct thread_info {
 	long: 64;
@@ -98,9 +131,16 @@ struct thread_info {
 	long: 0;
 };
 
+struct seccomp {
+	long: 64;
+	void *filter;
+};
+
 struct pid;
 
 struct nsproxy;
+
+struct signal_struct;
 
 struct task_struct {
 	struct thread_info thread_info;
@@ -262,13 +302,13 @@ struct task_struct {
 	int: 32;
 	pid_t tgid;
 	long: 64;
+	struct task_struct *real_parent;
 	long: 64;
 	long: 64;
 	long: 64;
 	long: 64;
 	long: 64;
-	long: 64;
-	long: 64;
+	struct task_struct *group_leader;
 	long: 64;
 	long: 64;
 	long: 64;
@@ -321,8 +361,7 @@ struct task_struct {
 	long: 64;
 	long: 64;
 	long: 64;
-	long: 64;
-	long: 64;
+	char comm[16];
 	long: 64;
 	long: 64;
 	long: 64;
@@ -333,6 +372,7 @@ struct task_struct {
 	long: 64;
 	long: 64;
 	struct nsproxy *nsproxy;
+	struct signal_struct *signal;
 	long: 64;
 	long: 64;
 	long: 64;
@@ -346,15 +386,13 @@ struct task_struct {
 	long: 64;
 	long: 64;
 	long: 64;
+	struct seccomp seccomp;
 	long: 64;
 	long: 64;
 	long: 64;
 	long: 64;
-	long: 64;
-	long: 64;
-	long: 64;
-	long: 64;
-	long: 64;
+	u64 parent_exec_id;
+	u64 self_exec_id;
 	long: 64;
 	long: 64;
 	long: 64;
@@ -587,7 +625,7 @@ struct pid_namespace {
 };
 
 struct upid {
-	long: 64;
+	int nr;
 	struct pid_namespace *ns;
 };
 
@@ -621,6 +659,153 @@ struct nsproxy {
 	long: 64;
 	long: 64;
 	struct mnt_namespace *mnt_ns;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+};
+
+struct signal_struct {
+	int: 32;
+	atomic_t live;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
+	long: 64;
 	long: 64;
 	long: 64;
 	long: 64;
