@@ -71,6 +71,19 @@ struct {
 	__type(value, struct setup_task);
 } st_setup_tasks SEC(".maps");
 
+/* A kfunc the verifier turns into nothing: a pointer to the same task that
+ * it no longer treats as trusted. Loads through it are checked as plain
+ * kernel reads, without the search of the kernel's BTF by name that a load
+ * of a pointer from a trusted task costs the verifier each time (loading the
+ * program is on the start path of the first container). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+static __always_inline struct task_struct *current_task(void)
+{
+	return bpf_rdonly_cast(bpf_get_current_task_btf(),
+			       bpf_core_type_id_kernel(struct task_struct));
+}
+
 /* Where a call goes for one target (see struct st_target). */
 enum phase {
 	PHASE_SETUP,	 /* `all` only */
@@ -229,13 +242,14 @@ static __always_inline bool is_exec(__u32 abi, __u64 nr)
 
 /* Does this call end the task's process: exit_group, or exit by its last
  * thread? (The process is gone then, whatever its leftovers still do.) */
-static __always_inline bool is_exit(struct task_struct *task, __u32 abi, __u64 nr)
+static __always_inline bool is_exit(__u32 abi, __u64 nr)
 {
 	if (abi >= ST_NR_ABI)
 		return false;
 	if (nr == nrs.exit_group[abi])
 		return true;
-	return nr == nrs.exit[abi] && BPF_CORE_READ(task, signal, live.counter) == 1;
+	return nr == nrs.exit[abi] &&
+	       BPF_CORE_READ(bpf_get_current_task_btf(), signal, live.counter) == 1;
 }
 
 /* A task runs under a seccomp filter of its own once it loaded one: its
@@ -246,21 +260,6 @@ static __always_inline bool own_filter(struct task_struct *task)
 {
 	return BPF_CORE_READ(task, seccomp.filter) !=
 	       BPF_CORE_READ(task, real_parent, seccomp.filter);
-}
-
-/* Was the task created in the target by a parent outside it (a runtime's
- * init, an exec'd process, a process entering with setns)? For a PID
- * namespace at level L that is a parent at a lower level (a parent is never
- * in a deeper or sibling namespace); for a mount namespace target, a parent
- * in another mount namespace. */
-static __always_inline bool parent_outside(struct task_struct *task, const struct st_target *t,
-					   __u32 L)
-{
-	struct task_struct *parent = task->real_parent;
-
-	if (parent->thread_pid->level < L)
-		return true;
-	return (t->flags & ST_TARGET_MNTNS) && mntns_of(parent) != t->mntns;
 }
 
 /* A set-up task other than the init: its phase, from the self_exec_id it had
@@ -333,7 +332,7 @@ enum owner {
  * nothing). */
 __noinline int resolve_shared(struct st_target *t, __u32 L, struct st_key *other)
 {
-	struct task_struct *p = bpf_get_current_task_btf(), *parent;
+	struct task_struct *p = current_task(), *parent;
 	__u32 m = mntns_of(p), pm;
 
 	if (!t || !other)
@@ -403,25 +402,31 @@ static __always_inline void send(struct st_target *t, __u32 L, __u32 abi, __u64 
 #endif
 }
 
-/* Record the current task's call in target t (its container's: see
- * record()). L: t's PID namespace level, or the task's for a mount
- * namespace target. */
-__noinline int record_in(struct st_target *t, __u32 L, __u64 call, __u64 a0, __u64 a1)
+/* What record() needs to know of the calling task, computed where the task
+ * is at hand (the main program) and packed in one number: its PID in the
+ * tracer's numbering (or WHO_TGID_UNSET when the tracer runs in a PID
+ * namespace of its own: record() finds it then), the level L the target was
+ * found at, and whether the task's parent is outside the target. */
+#define WHO_L(w)	   (((w) >> 32) & 0xff)
+#define WHO_PARENT_OUTSIDE (1ULL << 40)
+#define WHO_TGID_UNSET	   (1ULL << 41)
+
+/* Record the current task's call in target t, its container's: see sys_enter.
+ * who: above; call: the syscall number | ABI << 32; a0, a1: its first two
+ * arguments (for --args targets; 0 otherwise). Repeated calls, which make
+ * most of the traffic, leave after plain loads and compares. */
+__noinline int record(struct st_target *t, __u64 who, __u64 call, __u64 a0, __u64 a1)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 abi = call >> 32, tgid, flags = 0, word, zero = 0;
+	__u32 abi = call >> 32, tgid = who, L = WHO_L(who), flags = 0, word, zero = 0;
 	__u64 nr = call & 0xffffffff, bit;
 	struct st_config *cfg;
+	bool exec, exit = false;
 	enum phase phase;
 
-	cfg = bpf_map_lookup_elem(&st_config, &zero);
-	if (!t || !cfg)
+	if (!t)
 		return 0;
-	if (frozen(cfg, t->slot) || (t->init_state & ST_INIT_EXITED)) {
-		__sync_fetch_and_add(&t->after_end, 1);
-		return 0;
-	}
-	tgid = t->viewer_pidns ? pid_in(t->viewer_pidns) : task->tgid;
+	if (who & WHO_TGID_UNSET)
+		tgid = pid_in(t->viewer_pidns);
 	if (t->exclude_tgid && tgid == t->exclude_tgid)
 		return 0;
 	if (nr >= ST_MAX_SYSCALLS || abi >= ST_NR_ABI) {
@@ -435,102 +440,148 @@ __noinline int record_in(struct st_target *t, __u32 L, __u64 call, __u64 a0, __u
 
 	if (!t->init_tgid)
 		__sync_val_compare_and_swap(&t->init_tgid, 0, tgid);
-	if (tgid == t->init_tgid)
+	if (tgid == t->init_tgid) {
 		phase = t->init_state & ST_INIT_STARTED ? PHASE_WORKLOAD : init_phase(t);
-	else if (parent_outside(task, t, L))
+		exit = is_exit(abi, nr);
+	} else if (who & WHO_PARENT_OUTSIDE) {
 		phase = setup_phase();
-	else
+	} else {
 		phase = PHASE_WORKLOAD;
+	}
+
+	/* Anything new? (Plain loads: a call seen before costs nothing more.) */
+	word = nr / 64;
+	bit = 1ULL << (nr % 64);
+	exec = is_exec(abi, nr);
+	if ((t->all[abi][word] & bit) &&
+	    (phase != PHASE_ALLOWANCE || (t->allowance[abi][word] & bit)) &&
+	    ((phase != PHASE_WORKLOAD && !exec) || (t->workload[abi][word] & bit)) &&
+	    (phase == PHASE_SETUP || !(t->flags & ST_TARGET_ARGS)) && !exit)
+		return 0;
+
+	/* The trace has ended: the init exited, or the tracer froze it. */
+	cfg = bpf_map_lookup_elem(&st_config, &zero);
+	if (!cfg || frozen(cfg, t->slot) || (t->init_state & ST_INIT_EXITED)) {
+		__sync_fetch_and_add(&t->after_end, 1);
+		return 0;
+	}
 
 	if (phase != PHASE_SETUP && (t->flags & ST_TARGET_ARGS))
 		record_args(t, abi, nr, a0, a1);
-
-	word = nr / 64;
-	bit = 1ULL << (nr % 64);
 	if (first_set(&t->all[abi][word], bit))
 		flags |= ST_EV_ALL;
 	if (phase == PHASE_ALLOWANCE && first_set(&t->allowance[abi][word], bit))
 		flags |= ST_EV_ALLOWANCE;
 	/* A set-up task's exec ends its phase: it is the workload's first call. */
-	if ((phase == PHASE_WORKLOAD || is_exec(abi, nr)) &&
-	    first_set(&t->workload[abi][word], bit))
+	if ((phase == PHASE_WORKLOAD || exec) && first_set(&t->workload[abi][word], bit))
 		flags |= ST_EV_WORKLOAD;
 #ifdef ST_TEST_TINY_RING
 	flags |= ST_EV_ALL; /* test-only build: no de-duplication */
 #endif
 	if (flags)
 		send(t, L, abi, nr, tgid, flags);
-	if (tgid == t->init_tgid && is_exit(task, abi, nr))
+	if (exit)
 		__sync_fetch_and_or(&t->init_state, ST_INIT_EXITED);
 	return 0;
 }
 
-/* Record the current task's call for target t, found at PID namespace level
- * L; `level` is the task's own (L is smaller for an outer target the task is
- * nested in, whose trace counts what nested containers do). A task at t's
- * own level outside t's container's mount namespace may be another
- * container's (resolve_shared). levels: L | level << 8; call: the syscall
- * number | ABI << 32; a0, a1: its first two arguments. */
-__noinline int record(struct st_target *t, __u32 levels, __u64 call, __u64 a0, __u64 a1)
+/* What visit() needs of the calling task: read once per call, with plain
+ * loads, where the task is at hand (the main program; a global function gets
+ * no typed pointer argument, and each typed load costs the verifier a search
+ * of the kernel's BTF, so they are in one place). */
+struct task_info {
+	__u32 tgid;
+	__u32 mntns;	    /* the task's mount namespace */
+	__u32 parent_level; /* the PID namespace level of its (real) parent */
+	__u32 compat;	    /* an ia32 call (TS_COMPAT) */
+};
+
+static __always_inline void task_info(struct task_info *ti, struct task_struct *task)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 L = levels & 0xff, level = levels >> 8;
+	ti->tgid = task->tgid;
+	ti->mntns = mntns_of(task);
+	ti->parent_level = task->real_parent->thread_pid->level;
+#if defined(__TARGET_ARCH_x86)
+	ti->compat = task->thread_info.status & TS_COMPAT;
+#else
+	ti->compat = 0;
+#endif
+}
+
+/* record() the current task's call for target t, found at PID namespace
+ * level L; `level` is the task's own (L is smaller for an outer target the
+ * task is nested in, whose trace counts what nested containers do). A task
+ * at t's own level outside t's container's mount namespace may be another
+ * container's (resolve_shared). */
+static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
+				  const struct task_info *ti, struct pt_regs *regs, long id)
+{
+	__u64 nr = id, abi = ST_ABI_NATIVE, a0 = 0, a1 = 0, who;
 	struct st_key other;
 
-	if (!t)
-		return 0;
-	if (L == level && t->mntns && mntns_of(task) != t->mntns) {
+	if (L == level && t->mntns && ti->mntns != t->mntns) {
 		switch (resolve_shared(t, L, &other)) {
 		case OWNER_T:
 			break;
 		case OWNER_OTHER:
-			return record_in(bpf_map_lookup_elem(&st_targets, &other), L, call, a0, a1);
+			t = bpf_map_lookup_elem(&st_targets, &other);
+			if (!t)
+				return;
+			break;
 		default:
-			return 0;
+			return;
 		}
 	}
-	return record_in(t, L, call, a0, a1);
-}
-
-/* A call as record() takes it: the syscall number | ABI << 32, and its first
- * two arguments. */
-struct call {
-	__u64 call, a0, a1;
-};
-
-static __always_inline void call_of(struct call *c, struct task_struct *task, struct pt_regs *regs,
-				    long id)
-{
-	__u64 nr = id, abi = ST_ABI_NATIVE;
-
+	who = (__u64)L << 32;
+	if (t->viewer_pidns)
+		who |= WHO_TGID_UNSET;
+	else
+		who |= ti->tgid;
+	/* Was the task created in the target by a parent outside it (a
+	 * runtime's init, an exec'd process, one entering with setns)? For a
+	 * PID namespace at level L that is a parent at a lower level (a parent
+	 * is never in a deeper or sibling namespace); for a mount namespace
+	 * target, a parent in another mount namespace (helper reads: rare). */
+	if (ti->parent_level < L ||
+	    ((t->flags & ST_TARGET_MNTNS) && BPF_CORE_READ(bpf_get_current_task_btf(), real_parent,
+							   nsproxy, mnt_ns, ns.inum) != t->mntns))
+		who |= WHO_PARENT_OUTSIDE;
 #if defined(__TARGET_ARCH_x86)
-	if (task->thread_info.status & TS_COMPAT) {
+	if (ti->compat) {
 		abi = ST_ABI_COMPAT;
-		c->a0 = (__u32)regs->bx;
-		c->a1 = (__u32)regs->cx;
+		if (t->flags & ST_TARGET_ARGS) {
+			a0 = (__u32)regs->bx;
+			a1 = (__u32)regs->cx;
+		}
 	} else {
 		if (nr & X32_SYSCALL_BIT) {
 			abi = ST_ABI_X32;
 			nr &= ~(__u64)X32_SYSCALL_BIT;
 		}
-		c->a0 = regs->di;
-		c->a1 = regs->si;
+		if (t->flags & ST_TARGET_ARGS) {
+			a0 = regs->di;
+			a1 = regs->si;
+		}
 	}
 #else
-	c->a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	c->a1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	if (t->flags & ST_TARGET_ARGS) {
+		a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		a1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	}
 #endif
 	/* out of range (and negative ids) stay >= ST_MAX_SYSCALLS in 32 bits */
 	if (nr > 0xffffffff)
 		nr = 0xffffffff;
-	c->call = abi << 32 | nr;
+	record(t, who, abi << 32 | nr, a0, a1);
 }
 
 struct deep_ctx {
 	struct pid *pid;
+	struct pt_regs *regs;
+	long id;
 	__u32 level;
 	int own_found;
-	struct call c;
+	struct task_info ti;
 };
 
 static long deep_level_from3(__u64 j, void *data)
@@ -545,23 +596,10 @@ static long deep_level_from3(__u64 j, void *data)
 		return 1;
 	t = lookup(ST_KEY_PIDNS, BPF_CORE_READ(ns, ns.inum));
 	if (t) {
-		record(t, i | d->level << 8, d->c.call, d->c.a0, d->c.a1);
+		visit(t, i, d->level, &d->ti, d->regs, d->id);
 		d->own_found = i == d->level;
 	}
 	return 0;
-}
-
-/* Levels 3 and deeper of a task at `level` (rare: helper reads in a
- * bpf_loop, verified once). True if its own level is traced. */
-static __always_inline bool deep_levels(struct pid *pid, __u32 level, const struct call *c)
-{
-	struct deep_ctx d = {.pid = pid, .level = level, .c = *c};
-
-	if (level >= ST_MAX_PIDNS_LEVEL)
-		return false;
-	/* i runs from 0: levels 0..2 are skipped by the callback's caller */
-	bpf_loop(level - 2, deep_level_from3, &d, 0);
-	return d.own_found;
 }
 
 /* Every target the task belongs to: the PID namespaces it is in at levels
@@ -571,53 +609,63 @@ static __always_inline bool deep_levels(struct pid *pid, __u32 level, const stru
  * PID namespace, or one sharing a PID namespace whose traced owner is gone).
  * Host tasks and tasks of untraced containers leave after a load or two. The
  * first levels are read with plain loads (a constant index); deeper nesting
- * is rare and read with helpers. */
+ * is rare, read with helpers in a bpf_loop (its callback verified once). */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	struct pid *pid = task->thread_pid;
 	unsigned int level = pid->level;
-	struct st_target *t;
 	struct st_config *cfg;
-	bool own_found = false;
-	struct call c;
+	struct st_target *t;
+	struct task_info ti;
 	__u32 zero = 0;
 
-	cfg = bpf_map_lookup_elem(&st_config, &zero);
-	if (!cfg)
-		return 0;
 	if (level == 0) {
-		if (!cfg->nr_host_mntns)
+		cfg = bpf_map_lookup_elem(&st_config, &zero);
+		if (!cfg || !cfg->nr_host_mntns)
 			return 0;
-		t = lookup(ST_KEY_MNTNS, mntns_of(task));
-		if (!t)
-			return 0;
-		call_of(&c, task, regs, id);
-		record(t, 0, c.call, c.a0, c.a1);
+		task_info(&ti, task);
+		t = lookup(ST_KEY_MNTNS, ti.mntns);
+		if (t)
+			visit(t, 0, 0, &ti, regs, id);
 		return 0;
 	}
 	t = lookup_pidns(pid, 1);
-	if (!t && level == 1 && !cfg->nr_shared_mntns)
-		return 0;
-	call_of(&c, task, regs, id);
+	if (!t && level == 1) {
+		cfg = bpf_map_lookup_elem(&st_config, &zero);
+		if (!cfg || !cfg->nr_shared_mntns)
+			return 0;
+	}
+	task_info(&ti, task);
 	if (t) {
-		record(t, 1 | level << 8, c.call, c.a0, c.a1);
-		own_found = level == 1;
+		visit(t, 1, level, &ti, regs, id);
+		if (level == 1)
+			return 0;
 	}
 	if (level >= 2) {
 		t = lookup_pidns(pid, 2);
 		if (t) {
-			record(t, 2 | level << 8, c.call, c.a0, c.a1);
-			own_found = level == 2;
+			visit(t, 2, level, &ti, regs, id);
+			if (level == 2)
+				return 0;
 		}
-		if (level >= 3)
-			own_found = deep_levels(pid, level, &c);
+		if (level >= 3 && level < ST_MAX_PIDNS_LEVEL) {
+			struct deep_ctx d = {
+			    .pid = pid, .regs = regs, .id = id, .level = level, .ti = ti};
+
+			bpf_loop(level - 2, deep_level_from3, &d, 0);
+			if (d.own_found)
+				return 0;
+		}
 	}
-	if (!own_found && cfg->nr_shared_mntns) {
-		t = lookup(ST_KEY_MNTNS, mntns_of(task));
+	/* No PID namespace at its own level is traced: a shared one's other
+	 * container, its owner's trace gone? */
+	cfg = bpf_map_lookup_elem(&st_config, &zero);
+	if (cfg && cfg->nr_shared_mntns) {
+		t = lookup(ST_KEY_MNTNS, ti.mntns);
 		if (t)
-			record(t, level | level << 8, c.call, c.a0, c.a1);
+			visit(t, level, level, &ti, regs, id);
 	}
 	return 0;
 }
