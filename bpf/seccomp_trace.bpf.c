@@ -235,21 +235,32 @@ __noinline int record_args(struct st_target *t, __u32 abi, __u64 nr, __u64 a0, _
 	return 0;
 }
 
+/* Each ABI with a constant index: the verifier turns a read of read-only
+ * data at a known offset into a constant. */
+#define PER_ABI(abi, expr)                                                                         \
+	((abi) == ST_ABI_NATIVE	  ? expr(ST_ABI_NATIVE)                                            \
+	 : (abi) == ST_ABI_COMPAT ? expr(ST_ABI_COMPAT)                                            \
+				  : expr(ST_ABI_X32))
+
 static __always_inline bool is_exec(__u32 abi, __u64 nr)
 {
-	return abi < ST_NR_ABI && (nr == nrs.execve[abi] || nr == nrs.execveat[abi]);
+#define EXEC(a) (nr == nrs.execve[a] || nr == nrs.execveat[a])
+	return PER_ABI(abi, EXEC);
+#undef EXEC
 }
 
 /* Does this call end the task's process: exit_group, or exit by its last
  * thread? (The process is gone then, whatever its leftovers still do.) */
 static __always_inline bool is_exit(__u32 abi, __u64 nr)
 {
-	if (abi >= ST_NR_ABI)
-		return false;
-	if (nr == nrs.exit_group[abi])
+#define EXIT_GROUP(a) (nr == nrs.exit_group[a])
+#define EXIT(a)	      (nr == nrs.exit[a])
+	if (PER_ABI(abi, EXIT_GROUP))
 		return true;
-	return nr == nrs.exit[abi] &&
+	return PER_ABI(abi, EXIT) &&
 	       BPF_CORE_READ(bpf_get_current_task_btf(), signal, live.counter) == 1;
+#undef EXIT
+#undef EXIT_GROUP
 }
 
 /* A task runs under a seccomp filter of its own once it loaded one: its
@@ -263,10 +274,14 @@ static __always_inline bool own_filter(struct task_struct *task)
 }
 
 /* A set-up task other than the init: its phase, from the self_exec_id it had
- * when first seen (kept in task storage). Found without storage, only a task
- * whose parent made it (parent_exec_id is the parent's self_exec_id) starts
- * as a set-up task: an orphan adopted outside (a --pid=host process that
- * outlived its parent) is the workload's. */
+ * when first seen (kept in task storage). Found without storage, a task
+ * starts as a set-up task only if its parent made it (parent_exec_id is its
+ * parent's self_exec_id: runc's exec'd init, made with CLONE_PARENT, has
+ * exec'd since its fork, yet its parent is the runc exec that made it) or if
+ * it has not exec'd since its fork (crun exec's process, which its parent's
+ * exit left to podman's conmon before it ran): an orphan that exec'd and
+ * was adopted outside (a --pid=host process that outlived its parent) is the
+ * workload's. */
 __noinline int setup_phase(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -275,7 +290,8 @@ __noinline int setup_phase(void)
 
 	s = bpf_task_storage_get(&st_setup_tasks, leader, 0, 0);
 	if (!s) {
-		if (task->parent_exec_id != BPF_CORE_READ(task, real_parent, self_exec_id))
+		if (task->parent_exec_id != BPF_CORE_READ(task, real_parent, self_exec_id) &&
+		    task->self_exec_id != task->parent_exec_id)
 			return PHASE_WORKLOAD;
 		first.exec_id = task->self_exec_id;
 		s = bpf_task_storage_get(&st_setup_tasks, leader, &first,
@@ -372,24 +388,28 @@ static __always_inline bool first_set(__u64 *word, __u64 bit)
 	return !(__sync_fetch_and_or(word, bit) & bit);
 }
 
-static __always_inline void send(struct st_target *t, __u32 L, __u32 abi, __u64 nr, __u32 tgid,
-				 __u32 flags)
+/* A first sighting to the target's ring. call: the syscall number | ABI <<
+ * 32; what: L (the target's level) | ST_EV_* flags << 8. Global: one copy,
+ * whatever calls it. */
+__noinline int send(struct st_target *t, __u64 call, __u32 tgid, __u32 what)
 {
 	struct task_struct *leader;
 	struct st_event *e;
 	void *rb;
 
+	if (!t)
+		return 0;
 	rb = bpf_map_lookup_elem(&st_rings, &t->slot);
 	e = rb ? bpf_ringbuf_reserve(rb, sizeof(*e), 0) : NULL;
 	if (!e) {
 		__sync_fetch_and_add(&t->lost, 1);
-		return;
+		return 0;
 	}
-	e->abi = abi;
-	e->nr = nr;
+	e->abi = call >> 32;
+	e->nr = call;
 	e->tgid = tgid;
-	e->ns_pid = pid_at(L);
-	e->flags = flags;
+	e->ns_pid = pid_at(what & 0xff);
+	e->flags = what >> 8;
 	e->inum = t->inum;
 	/* the process's name (its leader's), as /proc/<tgid>/comm has it */
 	leader = BPF_CORE_READ(bpf_get_current_task_btf(), group_leader);
@@ -400,126 +420,70 @@ static __always_inline void send(struct st_target *t, __u32 L, __u32 abi, __u64 
 #else
 	bpf_ringbuf_submit(e, 0);
 #endif
+	return 0;
 }
 
-/* What record() needs to know of the calling task, computed where the task
- * is at hand (the main program) and packed in one number: its PID in the
- * tracer's numbering (or WHO_TGID_UNSET when the tracer runs in a PID
- * namespace of its own: record() finds it then), the level L the target was
- * found at, and whether the task's parent is outside the target. */
-#define WHO_L(w)	   (((w) >> 32) & 0xff)
-#define WHO_PARENT_OUTSIDE (1ULL << 40)
-#define WHO_TGID_UNSET	   (1ULL << 41)
+#define NEW_EXEC (1u << 16)
+#define NEW_EXIT (1u << 17)
 
-/* Record the current task's call in target t, its container's: see sys_enter.
- * who: above; call: the syscall number | ABI << 32; a0, a1: its first two
- * arguments (for --args targets; 0 otherwise). Repeated calls, which make
- * most of the traffic, leave after plain loads and compares. */
-__noinline int record(struct st_target *t, __u64 who, __u64 call, __u64 a0, __u64 a1)
+/* Record a call that adds to target t (visit() checked that it does and
+ * that the trace goes on). call: the syscall number | ABI << 32; what: L |
+ * enum phase << 8 | NEW_EXEC | NEW_EXIT. Global: one copy. */
+__noinline int record_new(struct st_target *t, __u64 call, __u32 tgid, __u32 what)
 {
-	__u32 abi = call >> 32, tgid = who, L = WHO_L(who), flags = 0, word, zero = 0;
-	__u64 nr = call & 0xffffffff, bit;
-	struct st_config *cfg;
-	bool exec, exit = false;
-	enum phase phase;
+	__u64 abi = call >> 32, nr = call & 0xffffffff, word, bit;
+	__u32 phase = (what >> 8) & 0xff, flags = 0;
 
-	if (!t)
+	if (!t || abi >= ST_NR_ABI || nr >= ST_MAX_SYSCALLS)
 		return 0;
-	if (who & WHO_TGID_UNSET)
-		tgid = pid_in(t->viewer_pidns);
-	if (t->exclude_tgid && tgid == t->exclude_tgid)
-		return 0;
-	if (nr >= ST_MAX_SYSCALLS || abi >= ST_NR_ABI) {
-		__sync_fetch_and_add(&t->out_of_range, 1);
-		return 0;
-	}
-	if (abi == ST_ABI_X32 && !kernel_has_x32) {
-		__sync_fetch_and_add(&t->x32_refused, 1);
-		return 0;
-	}
-
-	if (!t->init_tgid)
-		__sync_val_compare_and_swap(&t->init_tgid, 0, tgid);
-	if (tgid == t->init_tgid) {
-		phase = t->init_state & ST_INIT_STARTED ? PHASE_WORKLOAD : init_phase(t);
-		exit = is_exit(abi, nr);
-	} else if (who & WHO_PARENT_OUTSIDE) {
-		phase = setup_phase();
-	} else {
-		phase = PHASE_WORKLOAD;
-	}
-
-	/* Anything new? (Plain loads: a call seen before costs nothing more.) */
 	word = nr / 64;
 	bit = 1ULL << (nr % 64);
-	exec = is_exec(abi, nr);
-	if ((t->all[abi][word] & bit) &&
-	    (phase != PHASE_ALLOWANCE || (t->allowance[abi][word] & bit)) &&
-	    ((phase != PHASE_WORKLOAD && !exec) || (t->workload[abi][word] & bit)) &&
-	    (phase == PHASE_SETUP || !(t->flags & ST_TARGET_ARGS)) && !exit)
-		return 0;
-
-	/* The trace has ended: the init exited, or the tracer froze it. */
-	cfg = bpf_map_lookup_elem(&st_config, &zero);
-	if (!cfg || frozen(cfg, t->slot) || (t->init_state & ST_INIT_EXITED)) {
-		__sync_fetch_and_add(&t->after_end, 1);
-		return 0;
-	}
-
-	if (phase != PHASE_SETUP && (t->flags & ST_TARGET_ARGS))
-		record_args(t, abi, nr, a0, a1);
 	if (first_set(&t->all[abi][word], bit))
 		flags |= ST_EV_ALL;
 	if (phase == PHASE_ALLOWANCE && first_set(&t->allowance[abi][word], bit))
 		flags |= ST_EV_ALLOWANCE;
 	/* A set-up task's exec ends its phase: it is the workload's first call. */
-	if ((phase == PHASE_WORKLOAD || exec) && first_set(&t->workload[abi][word], bit))
+	if ((phase == PHASE_WORKLOAD || (what & NEW_EXEC)) &&
+	    first_set(&t->workload[abi][word], bit))
 		flags |= ST_EV_WORKLOAD;
 #ifdef ST_TEST_TINY_RING
 	flags |= ST_EV_ALL; /* test-only build: no de-duplication */
 #endif
 	if (flags)
-		send(t, L, abi, nr, tgid, flags);
-	if (exit)
+		send(t, call, tgid, (what & 0xff) | flags << 8);
+	if (what & NEW_EXIT)
 		__sync_fetch_and_or(&t->init_state, ST_INIT_EXITED);
 	return 0;
 }
 
-/* What visit() needs of the calling task: read once per call, with plain
- * loads, where the task is at hand (the main program; a global function gets
- * no typed pointer argument, and each typed load costs the verifier a search
- * of the kernel's BTF, so they are in one place). */
-struct task_info {
-	__u32 tgid;
-	__u32 mntns;	    /* the task's mount namespace */
-	__u32 parent_level; /* the PID namespace level of its (real) parent */
-	__u32 compat;	    /* an ia32 call (TS_COMPAT) */
-};
-
-static __always_inline void task_info(struct task_info *ti, struct task_struct *task)
-{
-	ti->tgid = task->tgid;
-	ti->mntns = mntns_of(task);
-	ti->parent_level = task->real_parent->thread_pid->level;
-#if defined(__TARGET_ARCH_x86)
-	ti->compat = task->thread_info.status & TS_COMPAT;
-#else
-	ti->compat = 0;
-#endif
-}
-
-/* record() the current task's call for target t, found at PID namespace
- * level L; `level` is the task's own (L is smaller for an outer target the
- * task is nested in, whose trace counts what nested containers do). A task
- * at t's own level outside t's container's mount namespace may be another
- * container's (resolve_shared). */
+/* Record the current task's call for target t, found at PID namespace level
+ * L; `level` is the task's own (L is smaller for an outer target the task is
+ * nested in, whose trace counts what nested containers do). task: the
+ * current one (untrusted: loads through it are plain kernel reads). A call
+ * seen before leaves after plain loads: no atomic, no map lookup, no
+ * counter. */
 static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
-				  const struct task_info *ti, struct pt_regs *regs, long id)
+				  struct task_struct *task, struct pt_regs *regs, long id)
 {
-	__u64 nr = id, abi = ST_ABI_NATIVE, a0 = 0, a1 = 0, who;
+	__u64 nr = id, abi = ST_ABI_NATIVE, a0 = 0, a1 = 0, bit;
+	__u32 tgid = task->tgid, word, zero = 0;
+	bool init, exec, exit = false;
+	struct task_struct *parent;
+	struct st_config *cfg;
 	struct st_key other;
+	enum phase phase;
 
-	if (L == level && t->mntns && ti->mntns != t->mntns) {
+	if (t->viewer_pidns)
+		tgid = pid_in(t->viewer_pidns);
+	if (t->exclude_tgid && tgid == t->exclude_tgid)
+		return;
+	if (!t->init_tgid)
+		__sync_val_compare_and_swap(&t->init_tgid, 0, tgid);
+	init = tgid == t->init_tgid;
+	/* A task of t's PID namespace outside t's container's mount namespace
+	 * may be another container's (rare: resolve_shared). The init is
+	 * t's by definition. */
+	if (L == level && t->mntns && !init && mntns_of(task) != t->mntns) {
 		switch (resolve_shared(t, L, &other)) {
 		case OWNER_T:
 			break;
@@ -527,61 +491,105 @@ static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
 			t = bpf_map_lookup_elem(&st_targets, &other);
 			if (!t)
 				return;
+			init = tgid == t->init_tgid;
 			break;
 		default:
 			return;
 		}
 	}
-	who = (__u64)L << 32;
-	if (t->viewer_pidns)
-		who |= WHO_TGID_UNSET;
-	else
-		who |= ti->tgid;
-	/* Was the task created in the target by a parent outside it (a
-	 * runtime's init, an exec'd process, one entering with setns)? For a
-	 * PID namespace at level L that is a parent at a lower level (a parent
-	 * is never in a deeper or sibling namespace); for a mount namespace
-	 * target, a parent in another mount namespace (helper reads: rare). */
-	if (ti->parent_level < L ||
-	    ((t->flags & ST_TARGET_MNTNS) && BPF_CORE_READ(bpf_get_current_task_btf(), real_parent,
-							   nsproxy, mnt_ns, ns.inum) != t->mntns))
-		who |= WHO_PARENT_OUTSIDE;
 #if defined(__TARGET_ARCH_x86)
-	if (ti->compat) {
+	if (task->thread_info.status & TS_COMPAT) {
 		abi = ST_ABI_COMPAT;
-		if (t->flags & ST_TARGET_ARGS) {
+	} else if (nr & X32_SYSCALL_BIT) {
+		abi = ST_ABI_X32;
+		nr &= ~(__u64)X32_SYSCALL_BIT;
+	}
+#endif
+	if (nr >= ST_MAX_SYSCALLS) {
+		__sync_fetch_and_add(&t->out_of_range, 1);
+		return;
+	}
+	if (abi == ST_ABI_X32 && !kernel_has_x32) {
+		__sync_fetch_and_add(&t->x32_refused, 1);
+		return;
+	}
+
+	if (init) {
+		phase = t->init_state & ST_INIT_STARTED ? PHASE_WORKLOAD : init_phase(t);
+		exit = is_exit(abi, nr);
+	} else {
+		/* Was the task created in the target by a parent outside it
+		 * (a runtime's init, an exec'd process, one entering with
+		 * setns)? For a PID namespace at level L that is a parent at
+		 * a lower level (a parent is never in a deeper or sibling
+		 * namespace); for a mount namespace target, a parent in
+		 * another mount namespace. */
+		parent = task->real_parent;
+		if (parent->thread_pid->level < L ||
+		    ((t->flags & ST_TARGET_MNTNS) && mntns_of(parent) != t->mntns))
+			phase = setup_phase();
+		else
+			phase = PHASE_WORKLOAD;
+	}
+
+	/* Anything new? */
+	word = nr / 64;
+	bit = 1ULL << (nr % 64);
+	exec = is_exec(abi, nr);
+	if (abi >= ST_NR_ABI || word >= ST_BITMAP_WORDS)
+		return;
+	if ((t->all[abi][word] & bit) &&
+	    (phase != PHASE_ALLOWANCE || (t->allowance[abi][word] & bit)) &&
+	    ((phase != PHASE_WORKLOAD && !exec) || (t->workload[abi][word] & bit)) &&
+	    (phase == PHASE_SETUP || !(t->flags & ST_TARGET_ARGS)) && !exit)
+		return;
+
+	/* The trace has ended: the init exited, or the tracer froze it. */
+	cfg = bpf_map_lookup_elem(&st_config, &zero);
+	if (!cfg || frozen(cfg, t->slot) || (t->init_state & ST_INIT_EXITED)) {
+		__sync_fetch_and_add(&t->after_end, 1);
+		return;
+	}
+
+	if (phase != PHASE_SETUP && (t->flags & ST_TARGET_ARGS)) {
+#if defined(__TARGET_ARCH_x86)
+		if (abi == ST_ABI_COMPAT) {
 			a0 = (__u32)regs->bx;
 			a1 = (__u32)regs->cx;
-		}
-	} else {
-		if (nr & X32_SYSCALL_BIT) {
-			abi = ST_ABI_X32;
-			nr &= ~(__u64)X32_SYSCALL_BIT;
-		}
-		if (t->flags & ST_TARGET_ARGS) {
+		} else {
 			a0 = regs->di;
 			a1 = regs->si;
 		}
-	}
 #else
-	if (t->flags & ST_TARGET_ARGS) {
 		a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
 		a1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	}
 #endif
-	/* out of range (and negative ids) stay >= ST_MAX_SYSCALLS in 32 bits */
-	if (nr > 0xffffffff)
-		nr = 0xffffffff;
-	record(t, who, abi << 32 | nr, a0, a1);
+		record_args(t, abi, nr, a0, a1);
+	}
+	record_new(t, abi << 32 | nr, tgid,
+		   L | phase << 8 | (exec ? NEW_EXEC : 0) | (exit ? NEW_EXIT : 0));
+}
+
+/* visit() for the rarer places a target is found (a container in the
+ * host's PID namespace or sharing one, nested namespaces): a global function,
+ * so that the verifier checks visit() twice in all, not once per place.
+ * levels: L | the task's level << 8. */
+__noinline int visit_other(struct st_target *t, __u32 levels, long id)
+{
+	struct task_struct *task = current_task();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	if (!t || !regs)
+		return 0;
+	visit(t, levels & 0xff, levels >> 8, task, regs, id);
+	return 0;
 }
 
 struct deep_ctx {
 	struct pid *pid;
-	struct pt_regs *regs;
 	long id;
 	__u32 level;
 	int own_found;
-	struct task_info ti;
 };
 
 static long deep_level_from3(__u64 j, void *data)
@@ -596,7 +604,7 @@ static long deep_level_from3(__u64 j, void *data)
 		return 1;
 	t = lookup(ST_KEY_PIDNS, BPF_CORE_READ(ns, ns.inum));
 	if (t) {
-		visit(t, i, d->level, &d->ti, d->regs, d->id);
+		visit_other(t, i | d->level << 8, d->id);
 		d->own_found = i == d->level;
 	}
 	return 0;
@@ -607,9 +615,10 @@ static long deep_level_from3(__u64 j, void *data)
  * an outer trace counts what nested containers do; then, when no namespace
  * at its own level is traced, its mount namespace (a container in the host's
  * PID namespace, or one sharing a PID namespace whose traced owner is gone).
- * Host tasks and tasks of untraced containers leave after a load or two. The
- * first levels are read with plain loads (a constant index); deeper nesting
- * is rare, read with helpers in a bpf_loop (its callback verified once). */
+ * Host tasks and tasks of untraced containers leave after a load or two; a
+ * container's own tasks (level 1) are visited inline. The first levels are
+ * read with plain loads (a constant index); deeper nesting is rare, read
+ * with helpers in a bpf_loop (its callback verified once). */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
@@ -618,41 +627,33 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	unsigned int level = pid->level;
 	struct st_config *cfg;
 	struct st_target *t;
-	struct task_info ti;
 	__u32 zero = 0;
 
 	if (level == 0) {
 		cfg = bpf_map_lookup_elem(&st_config, &zero);
 		if (!cfg || !cfg->nr_host_mntns)
 			return 0;
-		task_info(&ti, task);
-		t = lookup(ST_KEY_MNTNS, ti.mntns);
+		t = lookup(ST_KEY_MNTNS, mntns_of(task));
 		if (t)
-			visit(t, 0, 0, &ti, regs, id);
+			visit_other(t, 0, id);
 		return 0;
 	}
 	t = lookup_pidns(pid, 1);
-	if (!t && level == 1) {
-		cfg = bpf_map_lookup_elem(&st_config, &zero);
-		if (!cfg || !cfg->nr_shared_mntns)
-			return 0;
+	if (t && level == 1) {
+		visit(t, 1, 1, task, regs, id);
+		return 0;
 	}
-	task_info(&ti, task);
-	if (t) {
-		visit(t, 1, level, &ti, regs, id);
-		if (level == 1)
-			return 0;
-	}
+	if (t)
+		visit_other(t, 1 | level << 8, id);
 	if (level >= 2) {
 		t = lookup_pidns(pid, 2);
 		if (t) {
-			visit(t, 2, level, &ti, regs, id);
+			visit_other(t, 2 | level << 8, id);
 			if (level == 2)
 				return 0;
 		}
 		if (level >= 3 && level < ST_MAX_PIDNS_LEVEL) {
-			struct deep_ctx d = {
-			    .pid = pid, .regs = regs, .id = id, .level = level, .ti = ti};
+			struct deep_ctx d = {.pid = pid, .id = id, .level = level};
 
 			bpf_loop(level - 2, deep_level_from3, &d, 0);
 			if (d.own_found)
@@ -663,9 +664,9 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	 * container, its owner's trace gone? */
 	cfg = bpf_map_lookup_elem(&st_config, &zero);
 	if (cfg && cfg->nr_shared_mntns) {
-		t = lookup(ST_KEY_MNTNS, ti.mntns);
+		t = lookup(ST_KEY_MNTNS, mntns_of(task));
 		if (t)
-			visit(t, level, level, &ti, regs, id);
+			visit_other(t, level | level << 8, id);
 	}
 	return 0;
 }

@@ -108,7 +108,8 @@ struct st_target {
 	__u64 out_of_range; /* syscall ids >= ST_MAX_SYSCALLS */
 	__u64 x32_refused;  /* x32 calls on a kernel without x32 (they got ENOSYS) */
 	__u64 foreign;	    /* calls of neighbours in a shared PID namespace, not recorded */
-	__u64 after_end;    /* calls after the init exited or the tracer froze the target */
+	__u64 after_end;    /* calls new to the trace after the init exited or the tracer
+			     * froze the target: not recorded */
 	__u64 all[ST_NR_ABI][ST_BITMAP_WORDS];	     /* since the target was registered */
 	__u64 workload[ST_NR_ABI][ST_BITMAP_WORDS];  /* the workload's */
 	__u64 allowance[ST_NR_ABI][ST_BITMAP_WORDS]; /* set-up tasks' under their filter */

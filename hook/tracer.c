@@ -94,8 +94,8 @@ static void close_locked(struct st_tracer *t)
 
 	if (t->slot.armed && st_slot_read_target(&t->slot, &t->pins, &kernel, &ignored) == 0 &&
 	    kernel.after_end)
-		st_info("%llu calls made after the traced process exited (by processes it left "
-			"behind) were not recorded",
+		st_info("%llu calls new to the trace, made after the traced process exited (by "
+			"processes it left behind), were not recorded",
 			(unsigned long long)kernel.after_end);
 	st_slot_release(&t->slot, &t->pins);
 }

@@ -88,7 +88,7 @@ for i in $(seq 8); do
 		die "--pid=host run $i gave another profile than run 1: $(diff <(names_of "$T/host1.json" | tr ' ' '\n') <(names_of "$T/host$i.json" | tr ' ' '\n'))"
 done
 ! grep -q 'error' "$T/host.log" || die "--pid=host: $(grep error "$T/host.log")"
-[ "$(grep -c 'calls made after the traced process exited (by processes it left behind) were not recorded' "$T/host.log")" -ge 8 ] ||
+[ "$(grep -c 'calls new to the trace, made after the traced process exited (by processes it left behind), were not recorded' "$T/host.log")" -ge 8 ] ||
 	die "--pid=host: the log does not say that later calls were left out"
 
 # SIGKILL to the only tracer of the program: nothing keeps it attached. The
