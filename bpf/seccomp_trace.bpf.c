@@ -459,7 +459,8 @@ __noinline int record_new(struct st_target *t, __u64 call, __u32 tgid, __u32 wha
 /* Record the current task's call for target t, found at PID namespace level
  * L; `level` is the task's own (L is smaller for an outer target the task is
  * nested in, whose trace counts what nested containers do). task: the
- * current one (untrusted: loads through it are plain kernel reads). A call
+ * current one (untrusted: loads through it are plain kernel reads); regs:
+ * the call's registers, NULL to have them looked up if needed. A call
  * seen before leaves after plain loads: no atomic, no map lookup, no
  * counter. */
 static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
@@ -552,6 +553,10 @@ static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
 	}
 
 	if (phase != PHASE_SETUP && (t->flags & ST_TARGET_ARGS)) {
+		if (!regs)
+			regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+		if (!regs)
+			return;
 #if defined(__TARGET_ARCH_x86)
 		if (abi == ST_ABI_COMPAT) {
 			a0 = (__u32)regs->bx;
@@ -576,12 +581,8 @@ static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
  * levels: L | the task's level << 8. */
 __noinline int visit_other(struct st_target *t, __u32 levels, long id)
 {
-	struct task_struct *task = current_task();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-
-	if (!t || !regs)
-		return 0;
-	visit(t, levels & 0xff, levels >> 8, task, regs, id);
+	if (t)
+		visit(t, levels & 0xff, levels >> 8, current_task(), NULL, id);
 	return 0;
 }
 

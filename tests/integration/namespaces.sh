@@ -30,6 +30,10 @@ assert_lacks "$T/inner.json" pivot_root mount bpf
 assert_allows "$T/outer.json" membarrier pivot_root mount bpf
 grep -q "tracing container st-ns-$$-inner (pid [0-9]*, PID namespace" "$T/inner.log" ||
 	die "nested: the inner container was not traced by its PID namespace: $(cat "$T/inner.log")"
+# argument values of a nested task (read from its registers another way)
+"$ST_BIN" run --args -o "$T/nested-args.json" -- unshare -pf --mount-proc "$ST_PROBE" socket:unix >/dev/null
+jq -e '.syscalls[] | select(.names == ["socket"]) | .args[] | select(.index == 0 and .value == 1 and .op == "SCMP_CMP_EQ")' \
+	"$T/nested-args.json" >/dev/null || die "nested --args: no AF_UNIX socket rule: $(jq -c '.syscalls' "$T/nested-args.json")"
 
 # Shared PID namespace, runc bundles: A is traced and has a process that
 # enters a mount namespace of its own (unshare -m); B, traced, and C, not
