@@ -141,5 +141,12 @@ bash --norc --noprofile -c '. /usr/share/bash-completion/bash_completion &&
 	_completion_loader seccomp-trace; complete -p seccomp-trace' 2>/dev/null | grep -q _seccomp_trace ||
 	die "bash-completion does not load the installed completion"
 
+# seccomp-trace-runtime installed: its front end finds the editor and the
+# hook where the package put them (paths compiled in).
+/usr/bin/seccomp-trace-runtime --check-config >"$T/shim.out" 2>&1 &&
+	grep -qx 'editor: /usr/libexec/seccomp-trace/seccomp-trace-runtime-edit' "$T/shim.out" &&
+	grep -qx 'hook (prestart): /usr/bin/seccomp-trace seccomp-trace hook' "$T/shim.out" ||
+	die "the installed seccomp-trace-runtime: $(cat "$T/shim.out")"
+
 remove || die "removing the package failed"
 note "installed for $((SECONDS - start)) s; removed, host as before"
