@@ -1,7 +1,10 @@
 /* seccomp-trace merge A B... [-o OUT]: the union of several profiles. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "cli.h"
 #include "commands.h"
 #include "fileio.h"
@@ -9,20 +12,7 @@
 #include "output.h"
 #include "profile.h"
 #include "profile_json.h"
-#include "profile_ops.h"
-
-static void note(void *ctx, const char *name, enum st_merge_outcome what,
-		 const struct st_rule *rule)
-{
-	(void)ctx;
-	if (what == ST_MERGE_BLOCKED)
-		st_info("%s: denied by a %s rule: stays denied (--allow-wins to allow)", name,
-			rule->action);
-	else if (what == ST_MERGE_CONDITIONAL)
-		st_info("%s: allowed only under conditions in an earlier profile: stays so", name);
-	else if (what == ST_MERGE_OVERRIDDEN)
-		st_info("%s: allowed (--allow-wins) despite a %s rule", name, rule->action);
-}
+#include "profile_merge.h"
 
 struct merge_opts {
 	bool allow_wins;
@@ -64,35 +54,43 @@ static const struct argp merge_argp = {
     merge_options,
     parse_merge_opt,
     "PROFILE...",
-    "The union of several profiles (several traces of one image, say), written to OUT or "
-    "stdout. Nothing is widened: a syscall one profile allows only under conditions stays "
-    "conditional, and one a profile denies stays denied unless --allow-wins. The first "
-    "profile decides defaultAction and keeps its rules in order; the same inputs always give "
-    "the same bytes, and merging a profile with itself gives it back. Old-format profiles "
-    "(\"name\") are read. With -v, the log says what was kept blocked or conditional.",
+    "The union of several profiles (several traces of one image, say), written to stdout or "
+    "-o FILE. The same bytes whatever the order and grouping of the inputs. Per syscall: an "
+    "unconditional denial in any input wins (the most restrictive one) unless --allow-wins; "
+    "else an unconditional allow in any input is kept and subsumes the conditional allows; "
+    "else the conditional rules are united. The inputs must agree on defaultAction and its "
+    "errno (or choose with --default-action, --errno), on flags, listenerPath, "
+    "listenerMetadata and unknown fields; arches are united. The output is canonical: rules "
+    "grouped, denials first, lists sorted. What merge decided for a syscall is logged on "
+    "stderr. Old-format profiles (\"name\") are read. See seccomp-trace(1).",
     merge_children,
     NULL,
     NULL};
 
-/* The profiles merged into *out, the first one's as the base. */
+/* Every input read, then merged at once (the result does not depend on
+ * their order). */
 static int merge_all(const struct merge_opts *o, struct st_profile **out, struct st_error *err)
 {
-	for (int i = 0; i < o->profiles.n; i++) {
-		struct st_profile *p = NULL;
-		int rc;
+	struct st_merge_opts mo = {
+	    .allow_wins = o->allow_wins,
+	    .default_action = o->out.default_action,
+	    .errno_chosen = o->out.has_errno,
+	};
+	size_t n = (size_t)o->profiles.n;
+	cleanup_free struct st_profile **in = calloc(n + 1, sizeof(*in));
+	int rc = -1;
 
-		if (st_profile_read_file(o->profiles.v[i], &p, err) < 0)
-			return -1;
-		if (!*out) {
-			*out = p;
-			continue;
-		}
-		rc = st_profile_merge(*out, p, o->allow_wins, note, NULL, err);
-		st_profile_free(p);
-		if (rc < 0)
-			return st_error_wrap(err, "cannot merge %s", o->profiles.v[i]);
-	}
-	return 0;
+	if (!in)
+		return st_error_set(err, ENOMEM, "merge");
+	for (size_t i = 0; i < n; i++)
+		if (st_profile_read_file(o->profiles.v[i], &in[i], err) < 0)
+			goto out;
+	rc = st_profiles_merge((const struct st_profile *const *)in,
+			       (const char *const *)o->profiles.v, n, &mo, out, err);
+out:
+	for (size_t i = 0; i < n; i++)
+		st_profile_free(in[i]);
+	return rc;
 }
 
 int cmd_merge(int argc, char **argv)
@@ -103,6 +101,8 @@ int cmd_merge(int argc, char **argv)
 	struct st_profile *out = NULL;
 	int rc = 0;
 
+	/* what merge decided for each syscall goes to stderr; -v adds debug */
+	st_log_set_level(ST_LOG_INFO);
 	st_cli_parse(&merge_argp, argc, argv, 0, &o);
 	if (st_output_open(&o.out, NULL, &target, &err) < 0 || merge_all(&o, &out, &err) < 0 ||
 	    st_output_emit(out, &o.out, &target, &err) < 0) {

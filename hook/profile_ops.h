@@ -1,5 +1,6 @@
-/* Operations across profiles: comparing rules as a whole (conditions
- * included), merging several profiles, and the difference between two. */
+/* Operations across profiles: comparing and copying rules as a whole
+ * (conditions included), and the difference between two profiles (merging
+ * is profile_merge.h). */
 #ifndef ST_PROFILE_OPS_H
 #define ST_PROFILE_OPS_H
 
@@ -16,15 +17,6 @@ char *st_rule_conditions(const struct st_rule *r);
  * memory: a merge then keeps both rules, never drops one). */
 bool st_rule_same(const struct st_rule *a, const struct st_rule *b);
 int st_rule_copy(struct st_rule *dst, const struct st_rule *src, struct st_error *err);
-
-/* Add `in` to `out` without widening: arches are united; a rule of `in` that
- * `out` has already is skipped; unconditional allows are added only for
- * syscalls `out` has no rule for (a denial stays unless allow_wins, a
- * conditional allow stays conditional); other rules are appended, and an
- * appended denial takes its syscalls out of `out`'s unconditional allows
- * (unless allow_wins). `out`'s defaultAction and other fields stay. */
-int st_profile_merge(struct st_profile *out, const struct st_profile *in, bool allow_wins,
-		     st_merge_note_fn note, void *ctx, struct st_error *err);
 
 /* One (syscall, action, conditions) permission of a profile. */
 struct st_entry {

@@ -7,6 +7,7 @@
 #include "profile_json.h"
 #include "profile_trace.h"
 #include "profile_check.h"
+#include "profile_merge.h"
 #include "profile_ops.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -90,16 +91,34 @@ static void ignore_report(void *ctx, enum st_check_level level, const char *path
 	FUZZ_CHECK(path && *path && msg && *msg);
 }
 
+/* The merge of n copies of p, as JSON (the caller frees it). */
+static char *merge_copies(const struct st_profile *p, size_t n)
+{
+	static const char *const names[] = {"a", "b"};
+	const struct st_profile *in[2] = {p, p};
+	struct st_merge_opts o = {0};
+	struct st_error err = {0};
+	struct st_profile *out = NULL;
+	char *json;
+	size_t len;
+
+	if (st_profiles_merge(in, names, n, &o, &out, &err) < 0)
+		FUZZ_FAIL("merge refuses a profile the reader accepts: %s", err.msg);
+	FUZZ_CHECK(st_profile_to_json(out, &json, &len, &err) == 0);
+	st_profile_free(out);
+	return json;
+}
+
 /* diff, merge and check on any profile the reader accepts: a profile
- * differs in nothing from itself, merging it with itself gives it back
- * byte for byte, and check reports without crashing. */
-static void check_tools(const struct st_profile *p, const char *json)
+ * differs in nothing from itself; merge takes it, gives what it gives for
+ * two copies of it, and gives its own output back byte for byte; check
+ * reports without crashing. */
+static void check_tools(const struct st_profile *p)
 {
 	struct st_error err = {0};
-	struct st_profile *copy = NULL;
+	struct st_profile *again = NULL;
 	struct st_diff d;
-	char *merged;
-	size_t len;
+	char *merged, *twice, *remerged;
 
 	st_profile_check(p, ignore_report, NULL);
 	if (st_profile_diff(p, p, &d, &err) < 0)
@@ -107,15 +126,23 @@ static void check_tools(const struct st_profile *p, const char *json)
 	if (d.any || d.widens || d.narrows || d.n_items)
 		FUZZ_FAIL("a profile differs from itself (%zu items)", d.n_items);
 	st_diff_free(&d);
-	FUZZ_CHECK(st_profile_parse(json, strlen(json), "copy", &copy, &err) == 0);
-	if (st_profile_merge(copy, p, false, NULL, NULL, &err) < 0)
-		FUZZ_FAIL("merge refuses a profile the reader accepts: %s", err.msg);
-	FUZZ_CHECK(st_profile_to_json(copy, &merged, &len, &err) == 0);
-	if (strcmp(merged, json))
-		FUZZ_FAIL("merge(A, A) != A\n--- A ---\n%.4000s--- merged ---\n%.4000s", json,
-			  merged);
+	merged = merge_copies(p, 1);
+	twice = merge_copies(p, 2);
+	if (strcmp(merged, twice))
+		FUZZ_FAIL("merge(A, A) != merge(A)\n--- merge(A) ---\n%.4000s--- merge(A, A) "
+			  "---\n%.4000s",
+			  merged, twice);
+	if (st_profile_parse(merged, strlen(merged), "merged", &again, &err) < 0)
+		FUZZ_FAIL("merge's output does not parse: %s", err.msg);
+	remerged = merge_copies(again, 1);
+	if (strcmp(merged, remerged))
+		FUZZ_FAIL("merge(merge(A)) != merge(A)\n--- merge(A) ---\n%.4000s--- again "
+			  "---\n%.4000s",
+			  merged, remerged);
+	free(remerged);
+	st_profile_free(again);
+	free(twice);
 	free(merged);
-	st_profile_free(copy);
 }
 
 /* Every syscall the trace named is now in some rule: allowed, or kept
@@ -167,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	json = round_trip(p);
-	check_tools(p, json);
+	check_tools(p);
 	free(json);
 
 	/* The input as --base: st_profile_build merges into it in place. */

@@ -70,33 +70,91 @@ st run -o "$T/trace.json" -- "$ST_PROBE" membarrier
 grep -qx "arch + SCMP_ARCH_AARCH64" "$T/out" || die "arch change not shown"
 
 # ---- merge ----
+# a trace is in canonical form already: merging it with itself gives it back
 st merge "$T/trace.json" "$T/trace.json" -o "$T/mm.json"
 cmp -s "$T/trace.json" "$T/mm.json" || die "merge(A, A) != A"
-st merge "$DOCKER" >"$T/m1.json"
-st merge "$DOCKER" "$DOCKER" >"$T/m2.json"
+st merge "$DOCKER" >"$T/m1.json" 2>/dev/null
+st merge "$DOCKER" "$DOCKER" >"$T/m2.json" 2>/dev/null
 cmp -s "$T/m1.json" "$T/m2.json" || die "merge(D, D) != merge(D)"
+st merge "$T/m1.json" >"$T/m3.json" 2>/dev/null
+cmp -s "$T/m1.json" "$T/m3.json" || die "merge(merge(D)) != merge(D)"
 [ "$(rc_of st diff "$DOCKER" "$T/m1.json")" = 0 ] && grep -qx "no differences" "$T/out" ||
 	die "merge changed Docker's profile: $(cat "$T/out")"
-# two traces: the union; deterministic
+# two traces: the union; the same bytes in either order
 st run -o "$T/t2.json" -- "$ST_PROBE" kcmp
 st merge "$T/trace.json" "$T/t2.json" -o "$T/u1.json"
-st merge "$T/trace.json" "$T/t2.json" -o "$T/u2.json"
-cmp -s "$T/u1.json" "$T/u2.json" || die "merge is not deterministic"
+st merge "$T/t2.json" "$T/trace.json" -o "$T/u2.json"
+cmp -s "$T/u1.json" "$T/u2.json" || die "merge A B != merge B A"
 assert_allows "$T/u1.json" membarrier kcmp
-# a trace merged into Docker's profile widens nothing Docker conditions or denies
-st merge "$DOCKER" "$T/t2.json" -o "$T/dt.json"
-jq -e '[.syscalls[] | select(.names | index("kcmp")) | .includes.caps] == [["CAP_SYS_PTRACE"]]' \
-	"$T/dt.json" >/dev/null || die "kcmp was widened: $(jq -c '.syscalls[-1]' "$T/dt.json")"
+# the field report: A allows socket, B only when arg0 == 1; in either order
+# A's allow stays (it subsumes B's), and merge says so
+jq '.syscalls[0].names += ["socket"]' "$T/trace.json" >"$T/sa.json"
+jq '.syscalls += [{"names": ["socket"], "action": "SCMP_ACT_ALLOW",
+	"args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]}]' "$T/t2.json" >"$T/sb.json"
+st merge "$T/sa.json" "$T/sb.json" -o "$T/sab.json" 2>"$T/sab.err"
+st merge "$T/sb.json" "$T/sa.json" -o "$T/sba.json" 2>/dev/null
+cmp -s "$T/sab.json" "$T/sba.json" || die "merge A B != merge B A: $(diff "$T/sab.json" "$T/sba.json")"
+assert_allows "$T/sab.json" socket
+[ "$(jq '[.syscalls[] | select(.names | index("socket"))] | length' "$T/sab.json")" = 1 ] ||
+	die "socket: $(jq -c '.syscalls[] | select(.names | index("socket"))' "$T/sab.json")"
+grep -qxF "seccomp-trace: socket: the unconditional allow of $T/sa.json subsumes the conditional allows of $T/sb.json" \
+	"$T/sab.err" || die "merge did not say what it subsumed: $(cat "$T/sab.err")"
+# a trace into Docker's profile: the trace's kcmp, allowed unconditionally,
+# subsumes Docker's allow for CAP_SYS_PTRACE only (what was traced ran it)
+st merge "$DOCKER" "$T/t2.json" -o "$T/dt.json" 2>"$T/dt.err"
+jq -e '[.syscalls[] | select(.names | index("kcmp")) | {action, includes}] ==
+	[{action: "SCMP_ACT_ALLOW", includes: null}]' "$T/dt.json" >/dev/null ||
+	die "kcmp: $(jq -c '.syscalls[] | select(.names | index("kcmp"))' "$T/dt.json")"
+grep -qF "kcmp: the unconditional allow of $T/t2.json subsumes the conditional allows of $DOCKER" \
+	"$T/dt.err" || die "merge did not say what it subsumed: $(cat "$T/dt.err")"
 # the old "name" format is read, and written as "names"
 st merge "$D/fixtures/default-old-format.json" -o "$T/old.json"
-jq -e '(.syscalls | length) > 300 and all(.syscalls[]; has("names") and (has("name") | not))' \
-	"$T/old.json" >/dev/null || die "old format not converted"
+jq -e 'all(.syscalls[]; has("names") and (has("name") | not))
+	and ([.syscalls[].names[]] | length) == 311' "$T/old.json" >/dev/null ||
+	die "old format not converted"
 # denials win unless --allow-wins
 echo '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["membarrier"],"action":"SCMP_ACT_KILL_PROCESS"}]}' >"$T/deny.json"
-st merge "$T/trace.json" "$T/deny.json" -o "$T/md.json"
+st merge "$T/trace.json" "$T/deny.json" -o "$T/md.json" 2>"$T/md.err"
 assert_lacks "$T/md.json" membarrier
-st merge --allow-wins "$T/trace.json" "$T/deny.json" -o "$T/ma.json"
+grep -qxF "seccomp-trace: membarrier: denied (SCMP_ACT_KILL_PROCESS) by $T/deny.json: the allows of $T/trace.json are left out (--allow-wins to allow it)" \
+	"$T/md.err" || die "merge did not say what it denied: $(cat "$T/md.err")"
+st merge --allow-wins "$T/trace.json" "$T/deny.json" -o "$T/ma.json" 2>/dev/null
 assert_allows "$T/ma.json" membarrier
+# a denial under argument conditions against an unconditional allow: refused
+jq '.syscalls += [{"names": ["socket"], "action": "SCMP_ACT_ERRNO",
+	"args": [{"index": 0, "value": 40, "op": "SCMP_CMP_EQ"}]}]' "$T/t2.json" >"$T/vsock.json"
+[ "$(rc_of st merge "$T/sa.json" "$T/vsock.json" -o "$T/no.json")" = 1 ] && [ ! -e "$T/no.json" ] ||
+	die "merge of an allow and an args denial: $(cat "$T/out")"
+grep -qF "cannot merge: $T/sa.json allows socket unconditionally and $T/vsock.json denies it under argument conditions" \
+	"$T/out" || die "conflict not named: $(cat "$T/out")"
+# the top level: Docker (EPERM) and podman (ENOSYS) disagree on the default
+# errno; --errno settles it
+[ "$(rc_of st merge "$DOCKER" "$PODMAN")" = 1 ] &&
+	grep -qF "cannot merge: the default errno (defaultErrnoRet) is 1 in $DOCKER but 38 in $PODMAN: choose one with --errno" "$T/out" ||
+	die "default errno conflict: $(cat "$T/out")"
+st merge --errno 38 "$PODMAN" "$T/trace.json" -o "$T/pt.json" 2>/dev/null
+jq -e '.defaultErrnoRet == 38' "$T/pt.json" >/dev/null || die "--errno 38 not applied"
+# podman denies netlink audit sockets under argument conditions, which an
+# unconditional allow of socket (Docker's) would override: refused
+[ "$(rc_of st merge --errno 38 "$PODMAN" "$DOCKER")" = 1 ] &&
+	grep -qF "cannot merge: $DOCKER allows socket unconditionally and $PODMAN denies it under argument conditions" "$T/out" ||
+	die "Docker's and podman's defaults: $(tail -n 1 "$T/out")"
+# every order and grouping of four inputs (arch list and archMap, plain,
+# conditional and denied rules): the same bytes
+ins=("$T/trace.json" "$DOCKER" "$T/deny.json" "$T/sb.json")
+st merge "${ins[@]}" -o "$T/flat.json" 2>/dev/null
+for order in "0 1 2 3" "3 2 1 0" "1 3 0 2" "2 0 3 1" "3 0 2 1" "1 2 3 0"; do
+	set -- $order
+	st merge "${ins[$1]}" "${ins[$2]}" "${ins[$3]}" "${ins[$4]}" -o "$T/o.json" 2>/dev/null
+	cmp -s "$T/o.json" "$T/flat.json" || die "merge in order $order differs"
+done
+st merge "${ins[0]}" "${ins[1]}" -o "$T/g01.json" 2>/dev/null
+st merge "${ins[2]}" "${ins[3]}" -o "$T/g23.json" 2>/dev/null
+st merge "$T/g01.json" "$T/g23.json" -o "$T/g.json" 2>/dev/null
+cmp -s "$T/g.json" "$T/flat.json" || die "merge((a,b),(c,d)) != merge(a,b,c,d)"
+st merge "$T/g01.json" "${ins[2]}" -o "$T/g012.json" 2>/dev/null
+st merge "$T/g012.json" "${ins[3]}" -o "$T/g.json" 2>/dev/null
+cmp -s "$T/g.json" "$T/flat.json" || die "merge(((a,b),c),d) != merge(a,b,c,d)"
 
 # ---- check ----
 for f in "$DOCKER" "$PODMAN" "$D/fixtures/conditional_include.json" "$T/trace.json" "$T/dt.json"; do

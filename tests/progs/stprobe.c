@@ -15,6 +15,8 @@
  *   eof                read stdin until its end (its writers closed it)
  *   socket:unix|inet   open a socket of that family, print strerror and exit 1
  *                      if refused
+ *   socket:D:T         the same with domain D and type T as numbers (1:2 is
+ *                      AF_UNIX, SOCK_DGRAM)
  *   clone:newuts       clone() a child in a new UTS namespace, same on refusal
  *   io_uring_setup     io_uring_setup with no ring asked for (EINVAL or EFAULT)
  *   must:ACTION        ACTION (membarrier, getcpu, kcmp, sched_getattr) and exit 1,
@@ -156,8 +158,16 @@ static int one(const char *a)
 			return 1;
 		}
 	} else if (!strncmp(a, "socket:", 7)) {
-		int fd = socket(!strcmp(a + 7, "unix") ? AF_UNIX : AF_INET,
-				SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int domain = !strcmp(a + 7, "unix") ? AF_UNIX : AF_INET;
+		int type = SOCK_STREAM | SOCK_CLOEXEC;
+		char *end;
+
+		/* socket:DOMAIN:TYPE, both numbers: exactly these arguments */
+		if (a[7] >= '0' && a[7] <= '9') {
+			domain = strtol(a + 7, &end, 10);
+			type = *end == ':' ? strtol(end + 1, NULL, 10) : SOCK_STREAM;
+		}
+		int fd = socket(domain, type, 0);
 		if (fd < 0) {
 			printf("socket %s: %s\n", a + 7, strerror(errno));
 			return 1;

@@ -1,5 +1,5 @@
-/* Comparing, merging and diffing profiles: rules compared as a whole, merges
- * that never widen, diffs that tell widening from narrowing. */
+/* Comparing and diffing profiles: rules compared as a whole, diffs that
+ * tell widening from narrowing (merging: test_profile_merge.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,114 +44,11 @@ static void test_conditions_canonical(void)
 	st_profile_free(p);
 }
 
-static struct st_profile *merged(const char *a, const char *b, bool allow_wins)
-{
-	struct st_error err = {0};
-	struct st_profile *pa = parse(a), *pb = parse(b);
-
-	if (!pa || !pb || st_profile_merge(pa, pb, allow_wins, NULL, NULL, &err) < 0) {
-		fprintf(stderr, "merge: %s\n", err.msg);
-		st_profile_free(pb);
-		st_profile_free(pa);
-		return NULL;
-	}
-	st_profile_free(pb);
-	return pa;
-}
-
 static const char prof_a[] =
     HEAD "\"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
 	 "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
 	 "\"value\":2114060288,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
 	 "{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]}";
-
-static void test_merge_idempotent(void)
-{
-	struct st_profile *p = merged(prof_a, prof_a, false), *orig = parse(prof_a);
-	char *a, *b;
-
-	if (!p || !orig)
-		return;
-	a = to_json(p);
-	b = to_json(orig);
-	CHECK_STR(a, b);
-	free(a);
-	free(b);
-	st_profile_free(p);
-	st_profile_free(orig);
-}
-
-static void test_merge_never_widens(void)
-{
-	/* B allows clone and mkdir unconditionally and adds getpid */
-	struct st_profile *p =
-	    merged(prof_a,
-		   HEAD "\"syscalls\":[{\"names\":[\"clone\",\"mkdir\",\"getpid\",\"read\"],"
-			"\"action\":\"SCMP_ACT_ALLOW\"}]}",
-		   false);
-
-	if (!p)
-		return;
-	CHECK(rule_naming(p, "clone", NULL) &&
-	      st_rule_is_conditional(rule_naming(p, "clone", NULL)));
-	CHECK(rule_naming(p, "mkdir", ST_ACT_ALLOW) == NULL);
-	CHECK(rule_naming(p, "mkdir", ST_ACT_ERRNO) != NULL);
-	CHECK(rule_naming(p, "getpid", ST_ACT_ALLOW) != NULL);
-	CHECK(p->n_rules == 4 && p->rules[3].n_names == 1); /* only getpid is new */
-	st_profile_free(p);
-
-	/* --allow-wins: the allow beats the denial, the rule left empty goes */
-	p = merged(prof_a,
-		   HEAD "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
-		   true);
-	if (!p)
-		return;
-	CHECK(rule_naming(p, "mkdir", ST_ACT_ALLOW) != NULL);
-	CHECK(rule_naming(p, "mkdir", ST_ACT_ERRNO) == NULL);
-	for (size_t i = 0; i < p->n_rules; i++)
-		CHECK(p->rules[i].n_names > 0);
-	st_profile_free(p);
-}
-
-static void test_merge_denial_stays(void)
-{
-	/* a later profile denying write takes it out of the earlier allow */
-	struct st_profile *p = merged(
-	    prof_a, HEAD "\"syscalls\":[{\"names\":[\"write\"],\"action\":\"SCMP_ACT_KILL\"}]}",
-	    false);
-
-	if (!p)
-		return;
-	CHECK(rule_naming(p, "write", ST_ACT_ALLOW) == NULL);
-	CHECK(rule_naming(p, "write", "SCMP_ACT_KILL") != NULL);
-	CHECK(rule_naming(p, "read", ST_ACT_ALLOW) != NULL);
-	st_profile_free(p);
-	p = merged(prof_a,
-		   HEAD "\"syscalls\":[{\"names\":[\"write\"],\"action\":\"SCMP_ACT_KILL\"}]}",
-		   true);
-	if (!p)
-		return;
-	CHECK(rule_naming(p, "write", ST_ACT_ALLOW) != NULL);
-	CHECK(rule_naming(p, "write", "SCMP_ACT_KILL") == NULL);
-	st_profile_free(p);
-}
-
-static void test_merge_arches(void)
-{
-	/* an archMap profile into a list profile: only this platform's entry */
-	struct st_profile *p = merged(
-	    HEAD "\"syscalls\":[]}",
-	    "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"archMap\":[{\"architecture\":"
-	    "\"SCMP_ARCH_X86_64\",\"subArchitectures\":[\"SCMP_ARCH_X86\"]},{\"architecture\":"
-	    "\"SCMP_ARCH_S390X\",\"subArchitectures\":[\"SCMP_ARCH_S390\"]}],\"syscalls\":[]}",
-	    false);
-
-	if (!p)
-		return;
-	CHECK(!p->has_archmap && p->n_architectures == 2);
-	CHECK_STR(p->architectures[1], "SCMP_ARCH_X86");
-	st_profile_free(p);
-}
 
 static struct st_diff diffed(struct st_profile **a, struct st_profile **b, const char *ja,
 			     const char *jb)
@@ -261,10 +158,6 @@ int main(void)
 {
 	st_log_set_level(ST_LOG_ERROR);
 	RUN(test_conditions_canonical);
-	RUN(test_merge_idempotent);
-	RUN(test_merge_never_widens);
-	RUN(test_merge_denial_stays);
-	RUN(test_merge_arches);
 	RUN(test_diff);
 	RUN(test_diff_enforced_fields);
 	return CHECK_DONE();
