@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 int st_annotation_find(const struct st_oci_state *s, const char **key, const char **value,
 		       struct st_error *err)
 {
@@ -58,18 +60,6 @@ static int set_path(const char *key, const char *what, const char *path, char **
 	return 0;
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 int st_annotation_parse(const char *key, const char *value, struct st_trace_request *req,
 			struct st_error *err)
 {
@@ -81,7 +71,7 @@ int st_annotation_parse(const char *key, const char *value, struct st_trace_requ
 		return st_error_set(err, 0, "invalid annotation %s: longer than %d bytes", key,
 				    ST_MAX_ANNOTATION);
 	memcpy(buf, value, len + 1);
-	if (!*trim(buf))
+	if (!*st_trim(buf))
 		return st_error_set(err, 0,
 				    "invalid annotation %s: empty value (expected "
 				    "of:/abs/out.json[;if:/abs/base.json])",
@@ -94,11 +84,11 @@ int st_annotation_parse(const char *key, const char *value, struct st_trace_requ
 		next = strchr(entry, ';');
 		if (next)
 			*next++ = '\0';
-		entry = trim(entry);
+		entry = st_trim(entry);
 		if (!strncmp(entry, "of:", 3))
-			rc = set_path(key, "of:", trim(entry + 3), &req->output, err);
+			rc = set_path(key, "of:", st_trim(entry + 3), &req->output, err);
 		else if (!strncmp(entry, "if:", 3))
-			rc = set_path(key, "if:", trim(entry + 3), &req->input, err);
+			rc = set_path(key, "if:", st_trim(entry + 3), &req->input, err);
 		else if (!*entry)
 			rc = st_error_set(err, 0, "invalid annotation %s: empty entry", key);
 		else

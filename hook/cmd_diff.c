@@ -349,7 +349,8 @@ static int verdict(enum fail_on fail_on, const struct st_diff *d)
 int cmd_diff(int argc, char **argv)
 {
 	struct diff_opts o = {.fmt = FMT_TEXT, .fail_on = FAIL_ADDED};
-	struct st_profile *a = NULL, *b = NULL;
+	cleanup_profile struct st_profile *a = NULL;
+	cleanup_profile struct st_profile *b = NULL;
 	struct st_error err = {0};
 	struct st_diff d;
 	int rc = 2;
@@ -358,13 +359,10 @@ int cmd_diff(int argc, char **argv)
 	if (st_profile_read_file(o.old_path, &a, &err) < 0 ||
 	    st_profile_read_file(o.new_path, &b, &err) < 0 || st_profile_diff(a, b, &d, &err) < 0) {
 		st_error_print(&err);
-		goto out;
+		return 2;
 	}
 	if (print_diff(&o, &d) == 0)
 		rc = verdict(o.fail_on, &d);
 	st_diff_free(&d);
-out:
-	st_profile_free(a);
-	st_profile_free(b);
 	return rc;
 }

@@ -226,25 +226,21 @@ static void report(int fd, const char *msg)
 	close(fd);
 }
 
-/* Runs in the grandchild: a new session, none of the runtime's descriptors. */
-static __attribute__((noreturn)) void tracer_main(struct hook_job *job, int status_fd)
+/* The detached tracer keeps 3 (status), 4 (pidfd), 5 (output directory)
+ * and 6 (log file), closes every other descriptor of the runtime's and has
+ * /dev/null as stdin, stdout and stderr. */
+static void detach_fds(struct hook_job *job, int *status_fd)
 {
-	struct st_error err = {0};
-	struct st_tracer *t = NULL;
-	char buf[ST_ERROR_TEXT_MAX];
-	int devnull, sigfd;
-	sigset_t set;
+	int keep[4] = {*status_fd, job->pidfd, job->out.dfd, st_log_file_fd()}, moved[4];
+	int devnull;
 
-	/* Keep ours as 3 (status), 4 (pidfd), 5 (output directory), 6 (log
-	 * file), close the rest. */
-	int keep[4] = {status_fd, job->pidfd, job->out.dfd, st_log_file_fd()}, moved[4];
 	for (int i = 0; i < 4; i++)
 		moved[i] = keep[i] < 0 ? -1 : fcntl(keep[i], F_DUPFD_CLOEXEC, 10);
 	for (int i = 0; i < 4; i++)
 		if ((keep[i] >= 0 && moved[i] < 0) ||
 		    (moved[i] >= 0 && dup3(moved[i], 3 + i, O_CLOEXEC) < 0))
 			_exit(1);
-	status_fd = 3;
+	*status_fd = 3;
 	job->pidfd = 4;
 	job->out.dfd = 5;
 	if (keep[3] >= 0)
@@ -252,12 +248,35 @@ static __attribute__((noreturn)) void tracer_main(struct hook_job *job, int stat
 	close_range(keep[3] >= 0 ? 7 : 6, ~0U, 0);
 	devnull = open("/dev/null", O_RDWR);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0) {
-		report(status_fd, "cannot detach the tracer: cannot open /dev/null");
+		report(*status_fd, "cannot detach the tracer: cannot open /dev/null");
 		_exit(1);
 	}
 	if (devnull > 2)
 		close(devnull);
+}
 
+/* The tracer could not arm: log, tell the hook, leave. */
+static __attribute__((noreturn)) void tracer_fail(int status_fd, const struct st_error *err,
+						  struct st_tracer *t)
+{
+	char buf[ST_ERROR_TEXT_MAX];
+
+	st_error_text(err, buf, sizeof(buf));
+	st_err("%s", buf);
+	report(status_fd, buf);
+	st_tracer_close(t);
+	_exit(1);
+}
+
+/* Runs in the grandchild: a new session, none of the runtime's descriptors. */
+static __attribute__((noreturn)) void tracer_main(struct hook_job *job, int status_fd)
+{
+	struct st_error err = {0};
+	struct st_tracer *t = NULL;
+	int sigfd, rc;
+	sigset_t set;
+
+	detach_fds(job, &status_fd);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -266,25 +285,19 @@ static __attribute__((noreturn)) void tracer_main(struct hook_job *job, int stat
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sigfd < 0) {
 		st_error_set(&err, errno, "signalfd");
-		goto fail;
+		tracer_fail(status_fd, &err, t);
 	}
 	if (st_tracer_open(&t, &err) < 0 || st_tracer_arm(t, &job->spec, &err) < 0)
-		goto fail;
+		tracer_fail(status_fd, &err, t);
 	st_info("tracing container %s (pid %d, %s %u) into %s", job->state.id ?: "?",
 		job->state.pid,
 		job->spec.kind == ST_KEY_PIDNS ? "PID namespace" : "mount namespace",
 		job->spec.inum, job->req.output);
 	report(status_fd, "OK");
 
-	int rc = trace_until_exit(job, t, sigfd);
+	rc = trace_until_exit(job, t, sigfd);
 	st_tracer_close(t);
 	_exit(rc < 0 ? 1 : 0);
-fail:
-	st_error_text(&err, buf, sizeof(buf));
-	st_err("%s", buf);
-	report(status_fd, buf);
-	st_tracer_close(t);
-	_exit(1);
 }
 
 /* Read the tracer's verdict: "OK", or its error message. */
@@ -397,12 +410,49 @@ static const struct argp hook_argp = {
     NULL,
     NULL};
 
-int cmd_hook(int argc, char **argv)
+/* Fork the detached tracer and wait until it is armed. It outlives us:
+ * when we exit it is reparented, and setsid takes it out of the runtime's
+ * session. */
+static int start_tracer(struct hook_job *job, struct st_error *err)
 {
-	struct hook_job job = {.opts.scope = SCOPE_AFTER_SECCOMP, .pidfd = -1, .out = {.dfd = -1}};
-	struct st_error err = {0};
 	int pipefd[2], rc;
 	pid_t tracer;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return st_error_set(err, errno, "pipe");
+	tracer = fork();
+	if (tracer == 0) {
+		close(pipefd[0]);
+		setsid();
+		tracer_main(job, pipefd[1]);
+	}
+	close(pipefd[1]);
+	if (tracer < 0)
+		rc = st_error_set(err, errno, "cannot fork the tracer");
+	else
+		rc = await_tracer(pipefd[0], tracer, err);
+	close(pipefd[0]);
+	return rc;
+}
+
+static void hook_job_free(struct hook_job *job)
+{
+	if (job->pidfd >= 0)
+		close(job->pidfd);
+	st_oci_state_free(&job->state);
+	st_trace_request_free(&job->req);
+	st_outfile_close(&job->out);
+	st_profile_free(job->base);
+	st_allow_free(&job->opts.allow);
+}
+
+int cmd_hook(int argc, char **argv)
+{
+	__attribute__((cleanup(hook_job_free))) struct hook_job job = {
+	    .opts.scope = SCOPE_AFTER_SECCOMP, .pidfd = -1, .out = {.dfd = -1}};
+	struct st_error err = {0};
+	char buf[ST_ERROR_TEXT_MAX];
+	int rc;
 
 	/* The hook logs at info level; -v raises it to debug. */
 	st_log_set_level(ST_LOG_INFO);
@@ -410,57 +460,18 @@ int cmd_hook(int argc, char **argv)
 	/* Our stderr is the runtime's to show (runc does; crun only with its
 	 * run.oci.hooks.stderr annotation): the log keeps every failure too. */
 	st_log_use_syslog();
-	if (job.opts.log_file && st_log_open_file(job.opts.log_file) < 0) {
-		st_error_set(&err, errno, "cannot open log file %s", job.opts.log_file);
-		goto fail;
-	}
-
-	rc = prepare(&job, &err);
-	if (rc > 0) {
-		/* e.g. a pod where another container carries the annotation */
-		rc = 0;
-		goto out;
-	}
-	if (rc < 0)
-		goto fail;
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		st_error_set(&err, errno, "pipe");
-		goto fail;
-	}
-	/* The tracer outlives us: when we exit it is reparented, and setsid
-	 * takes it out of the runtime's session. */
-	tracer = fork();
-	if (tracer < 0) {
-		st_error_set(&err, errno, "cannot fork the tracer");
-		goto fail;
-	}
-	if (tracer == 0) {
-		close(pipefd[0]);
-		setsid();
-		tracer_main(&job, pipefd[1]);
-	}
-	close(pipefd[1]);
-	rc = await_tracer(pipefd[0], tracer, &err);
-	close(pipefd[0]);
-	if (rc < 0)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	st_error_print(&err);
-	{
-		char buf[ST_ERROR_TEXT_MAX];
-
+	if (job.opts.log_file && st_log_open_file(job.opts.log_file) < 0)
+		rc = st_error_set(&err, errno, "cannot open log file %s", job.opts.log_file);
+	else
+		rc = prepare(&job, &err);
+	/* rc > 0: nothing asked of this container (a pod where another
+	 * container carries the annotation) */
+	if (rc == 0)
+		rc = start_tracer(&job, &err);
+	if (rc < 0) {
+		st_error_print(&err);
 		st_err("%s", st_error_text(&err, buf, sizeof(buf)));
+		return 1;
 	}
-	rc = 1;
-out:
-	if (job.pidfd >= 0)
-		close(job.pidfd);
-	st_oci_state_free(&job.state);
-	st_trace_request_free(&job.req);
-	st_outfile_close(&job.out);
-	st_profile_free(job.base);
-	st_allow_free(&job.opts.allow);
-	return rc;
+	return 0;
 }

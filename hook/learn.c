@@ -623,10 +623,9 @@ static void note_outcome(void *ctx, const char *name, enum st_merge_outcome what
 int st_learn_apply(struct st_learn *l, struct st_profile *p, struct st_error *err)
 {
 	const char *native = arch_token_name(seccomp_arch_native());
-	char **names = NULL;
+	cleanup_strv char **names = NULL;
 	size_t n_names = 0;
 	bool fresh = !p->default_action, foreign = false;
-	int rc = 0;
 
 	for (size_t i = 0; i < l->calls.n; i++) {
 		const struct st_learned *e = &l->calls.v[i];
@@ -637,40 +636,27 @@ int st_learn_apply(struct st_learn *l, struct st_profile *p, struct st_error *er
 			foreign = true;
 		/* sorted by name: the same name on several arches is adjacent */
 		if ((!n_names || strcmp(names[n_names - 1], e->name)) &&
-		    strv_append(&names, &n_names, e->name, err) < 0) {
-			rc = -1;
-			goto out;
-		}
+		    strv_append(&names, &n_names, e->name, err) < 0)
+			return -1;
 	}
 	if (fresh) {
-		if (!(p->default_action = strdup(ST_ACT_ERRNO))) {
-			rc = st_error_set(err, ENOMEM, "cannot build profile");
-			goto out;
-		}
+		if (!(p->default_action = strdup(ST_ACT_ERRNO)))
+			return st_error_set(err, ENOMEM, "cannot build profile");
 		p->has_syscalls = true;
 	}
 	/* No arch list means "native only" to a runtime: it stays so unless a
 	 * record came from another arch. A fresh profile names its arches. */
 	if (fresh || foreign || p->has_architectures || p->has_archmap) {
 		if ((fresh || foreign) && native && !p->has_architectures && !p->has_archmap &&
-		    st_profile_add_arch(p, native, err) < 0) {
-			rc = -1;
-			goto out;
-		}
+		    st_profile_add_arch(p, native, err) < 0)
+			return -1;
 		for (size_t i = 0; i < l->calls.n; i++) {
 			const struct st_learned *e = &l->calls.v[i];
 
 			if (e->name && e->arch_name &&
-			    st_profile_add_arch(p, e->arch_name, err) < 0) {
-				rc = -1;
-				goto out;
-			}
+			    st_profile_add_arch(p, e->arch_name, err) < 0)
+				return -1;
 		}
 	}
-	rc = st_profile_allow_names(p, names, n_names, false, note_outcome, l, err);
-out:
-	for (size_t i = 0; i < n_names; i++)
-		free(names[i]);
-	free(names);
-	return rc;
+	return st_profile_allow_names(p, names, n_names, false, note_outcome, l, err);
 }

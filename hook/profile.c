@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "strv.h"
 #include "syscalls.h"
 
@@ -75,6 +76,11 @@ bool st_filter_is_set(const struct st_filter *f)
 }
 
 /* A member this model does not know may restrict the rule as well. */
+void st_profile_freep(struct st_profile **p)
+{
+	st_profile_free(*p);
+}
+
 static bool filter_may_restrict(const struct st_filter *f)
 {
 	return st_filter_is_set(f) || (f && f->extras.n);
@@ -231,26 +237,25 @@ int st_profile_allow_names(struct st_profile *p, char *const *names, size_t n_na
 	return 0;
 }
 
-int st_profile_arch_set(const struct st_profile *p, char ***v, size_t *n, struct st_error *err)
+int st_profile_arch_set(const struct st_profile *p, char ***out, size_t *n_out,
+			struct st_error *err)
 {
-	*v = NULL;
-	*n = 0;
+	cleanup_strv char **v = NULL;
+	size_t n = 0;
+
 	for (size_t i = 0; i < p->n_architectures; i++)
-		if (strv_add_unique(v, n, p->architectures[i], err) < 0)
-			goto fail;
+		if (strv_add_unique(&v, &n, p->architectures[i], err) < 0)
+			return -1;
 	for (size_t i = 0; i < p->n_archmap; i++) {
 		const struct st_archmap *m = &p->archmap[i];
 
-		if (strv_add_unique(v, n, m->arch, err) < 0)
-			goto fail;
+		if (strv_add_unique(&v, &n, m->arch, err) < 0)
+			return -1;
 		for (size_t j = 0; j < m->n_subs; j++)
-			if (strv_add_unique(v, n, m->subs[j], err) < 0)
-				goto fail;
+			if (strv_add_unique(&v, &n, m->subs[j], err) < 0)
+				return -1;
 	}
+	*out = st_steal(v);
+	*n_out = n;
 	return 0;
-fail:
-	strv_free(*v, *n);
-	*v = NULL;
-	*n = 0;
-	return -1;
 }

@@ -87,6 +87,8 @@ struct st_profile {
 
 struct st_profile *st_profile_new(void);
 void st_profile_free(struct st_profile *p);
+void st_profile_freep(struct st_profile **p);
+#define cleanup_profile __attribute__((cleanup(st_profile_freep)))
 void st_rule_clear(struct st_rule *r);
 void st_extras_clear(struct st_extras *e);
 

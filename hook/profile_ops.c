@@ -63,22 +63,17 @@ static char *arg_condition(const struct st_arg *a)
 /* The args' conditions, sorted, joined by "; ". */
 static int put_args(FILE *f, const struct st_rule *r)
 {
-	char **v = calloc(r->n_args + 1, sizeof(*v));
-	size_t n = 0;
-	int rc = -1;
+	cleanup_strv char **v = calloc(r->n_args + 1, sizeof(*v));
 
 	if (!v)
 		return -1;
-	for (; n < r->n_args; n++)
-		if (!(v[n] = arg_condition(&r->args[n])))
-			goto out;
-	strv_sort(v, n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < r->n_args; i++)
+		if (!(v[i] = arg_condition(&r->args[i])))
+			return -1;
+	strv_sort(v, r->n_args);
+	for (size_t i = 0; i < r->n_args; i++)
 		fprintf(f, "%s%s", i ? "; " : "", v[i]);
-	rc = 0;
-out:
-	strv_free(v, n);
-	return rc;
+	return 0;
 }
 
 char *st_rule_conditions(const struct st_rule *r)
@@ -173,6 +168,25 @@ static int filter_copy(struct st_filter **dst, const struct st_filter *src, stru
 	return 0;
 }
 
+static int args_copy(struct st_rule *dst, const struct st_rule *src, struct st_error *err)
+{
+	if (!src->n_args)
+		return 0;
+	dst->args = calloc(src->n_args, sizeof(*dst->args));
+	if (!dst->args)
+		return st_error_set(err, ENOMEM, "copy");
+	for (size_t i = 0; i < src->n_args; i++) {
+		dst->args[i] = src->args[i];
+		dst->args[i].op = NULL;
+		dst->args[i].extras = (struct st_extras){0};
+		dst->n_args = i + 1;
+		if (str_copy(&dst->args[i].op, src->args[i].op, err) < 0 ||
+		    extras_copy(&dst->args[i].extras, &src->args[i].extras, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int st_rule_copy(struct st_rule *dst, const struct st_rule *src, struct st_error *err)
 {
 	memset(dst, 0, sizeof(*dst));
@@ -185,28 +199,11 @@ int st_rule_copy(struct st_rule *dst, const struct st_rule *src, struct st_error
 	    str_copy(&dst->comment, src->comment, err) < 0 ||
 	    filter_copy(&dst->includes, src->includes, err) < 0 ||
 	    filter_copy(&dst->excludes, src->excludes, err) < 0 ||
-	    extras_copy(&dst->extras, &src->extras, err) < 0)
-		goto fail;
-	if (src->n_args) {
-		dst->args = calloc(src->n_args, sizeof(*dst->args));
-		if (!dst->args) {
-			st_error_set(err, ENOMEM, "copy");
-			goto fail;
-		}
-		for (size_t i = 0; i < src->n_args; i++) {
-			dst->args[i] = src->args[i];
-			dst->args[i].op = NULL;
-			dst->args[i].extras = (struct st_extras){0};
-			dst->n_args = i + 1;
-			if (str_copy(&dst->args[i].op, src->args[i].op, err) < 0 ||
-			    extras_copy(&dst->args[i].extras, &src->args[i].extras, err) < 0)
-				goto fail;
-		}
+	    extras_copy(&dst->extras, &src->extras, err) < 0 || args_copy(dst, src, err) < 0) {
+		st_rule_clear(dst); /* what was copied so far */
+		return -1;
 	}
 	return 0;
-fail:
-	st_rule_clear(dst);
-	return -1;
 }
 
 /* ---- diff ---- */
@@ -389,23 +386,19 @@ static int arches_only_in(char **in, size_t n_in, char **other, size_t n_other, 
 
 static int diff_arches(struct st_diff *d, struct st_error *err)
 {
-	char **ao = NULL, **an = NULL;
+	cleanup_strv char **ao = NULL;
+	cleanup_strv char **an = NULL;
 	size_t nao = 0, nan = 0;
-	int rc = -1;
 
 	if (st_profile_arch_set(d->old_p, &ao, &nao, err) < 0 ||
 	    st_profile_arch_set(d->new_p, &an, &nan, err) < 0 ||
 	    arches_only_in(an, nan, ao, nao, &d->arches_added, &d->n_arches_added, err) < 0 ||
 	    arches_only_in(ao, nao, an, nan, &d->arches_removed, &d->n_arches_removed, err) < 0)
-		goto out;
+		return -1;
 	d->any |= d->n_arches_added || d->n_arches_removed;
 	d->widens |= d->n_arches_added > 0;
 	d->narrows |= d->n_arches_removed > 0;
-	rc = 0;
-out:
-	strv_free(ao, nao);
-	strv_free(an, nan);
-	return rc;
+	return 0;
 }
 
 /* Pairing in passes, so that a syscall listed twice under the same
@@ -488,35 +481,42 @@ static int add_unpaired(struct st_diff *d, const struct st_entries *e, const boo
 	return 0;
 }
 
-int st_profile_diff(const struct st_profile *old_p, const struct st_profile *new_p,
-		    struct st_diff *d, struct st_error *err)
+/* Everything but defaultAction: arches, other fields, rules; on error the
+ * caller frees d. */
+static int diff_rules_arches_fields(struct st_diff *d, struct st_error *err)
 {
 	cleanup_free bool *paired_o = NULL;
 	cleanup_free bool *paired_n = NULL;
 
+	if (diff_arches(d, err) < 0 || diff_fields(d, err) < 0 ||
+	    collect(d->old_p, &d->old_entries, err) < 0 ||
+	    collect(d->new_p, &d->new_entries, err) < 0)
+		return -1;
+	paired_o = calloc(d->old_entries.n + 1, sizeof(bool));
+	paired_n = calloc(d->new_entries.n + 1, sizeof(bool));
+	if (!paired_o || !paired_n)
+		return st_error_set(err, ENOMEM, "diff");
+	if (pair_entries(d, paired_o, paired_n, err) < 0 ||
+	    add_unpaired(d, &d->new_entries, paired_n, true, err) < 0 ||
+	    add_unpaired(d, &d->old_entries, paired_o, false, err) < 0)
+		return -1;
+	if (d->n_items)
+		qsort(d->items, d->n_items, sizeof(*d->items), cmp_item);
+	return 0;
+}
+
+int st_profile_diff(const struct st_profile *old_p, const struct st_profile *new_p,
+		    struct st_diff *d, struct st_error *err)
+{
 	memset(d, 0, sizeof(*d));
 	d->old_p = old_p;
 	d->new_p = new_p;
 	diff_default(d);
-	if (diff_arches(d, err) < 0 || diff_fields(d, err) < 0 ||
-	    collect(old_p, &d->old_entries, err) < 0 || collect(new_p, &d->new_entries, err) < 0)
-		goto fail;
-	paired_o = calloc(d->old_entries.n + 1, sizeof(bool));
-	paired_n = calloc(d->new_entries.n + 1, sizeof(bool));
-	if (!paired_o || !paired_n) {
-		st_error_set(err, ENOMEM, "diff");
-		goto fail;
+	if (diff_rules_arches_fields(d, err) < 0) {
+		st_diff_free(d);
+		return -1;
 	}
-	if (pair_entries(d, paired_o, paired_n, err) < 0 ||
-	    add_unpaired(d, &d->new_entries, paired_n, true, err) < 0 ||
-	    add_unpaired(d, &d->old_entries, paired_o, false, err) < 0)
-		goto fail;
-	if (d->n_items)
-		qsort(d->items, d->n_items, sizeof(*d->items), cmp_item);
 	return 0;
-fail:
-	st_diff_free(d);
-	return -1;
 }
 
 void st_diff_free(struct st_diff *d)

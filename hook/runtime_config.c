@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "util.h"
 
 /* The settings file is a few lines. */
 #define MAX_CONFIG_BYTES (64u << 10)
@@ -70,18 +71,6 @@ static int set_stage(struct st_rt_config *c, const char *where, const char *v,
 	return 0;
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 static int parse_file(struct st_rt_config *c, char *text, struct st_error *err)
 {
 	char *line = text, *next, where[PATH_MAX + 32];
@@ -94,7 +83,7 @@ static int parse_file(struct st_rt_config *c, char *text, struct st_error *err)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		key = trim(line);
+		key = st_trim(line);
 		if (!*key || *key == '#')
 			continue;
 		snprintf(where, sizeof(where), "%s:%d", c->file, lineno);
@@ -102,8 +91,8 @@ static int parse_file(struct st_rt_config *c, char *text, struct st_error *err)
 		if (!eq)
 			return st_error_set(err, 0, "%s: expected key = value", where);
 		*eq = '\0';
-		key = trim(key);
-		value = trim(eq + 1);
+		key = st_trim(key);
+		value = st_trim(eq + 1);
 		if (!strcmp(key, "runtime")) {
 			if (!*value)
 				return st_error_set(err, 0, "%s: runtime is empty", where);

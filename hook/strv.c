@@ -14,6 +14,15 @@ void strv_free(char **v, size_t n)
 	free(v);
 }
 
+void strv_freep(char ***v)
+{
+	if (!*v)
+		return;
+	for (char **s = *v; *s; s++)
+		free(*s);
+	free(*v);
+}
+
 ssize_t strv_index(char *const *v, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)

@@ -12,6 +12,9 @@
 
 /* Free the strings and the array. */
 void strv_free(char **v, size_t n);
+/* For cleanup_strv: the vector is NULL-terminated, as every strv is. */
+void strv_freep(char ***v);
+#define cleanup_strv __attribute__((cleanup(strv_freep)))
 /* Index of s in v, -1 if absent. */
 ssize_t strv_index(char *const *v, size_t n, const char *s);
 bool strv_has(char *const *v, size_t n, const char *s);

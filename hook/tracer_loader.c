@@ -72,12 +72,16 @@ static bool kernel_has_x32(void)
 #endif
 }
 
+static void skel_destroyp(struct seccomp_trace_bpf **skel)
+{
+	seccomp_trace_bpf__destroy(*skel);
+}
+
 /* open -> rodata -> load -> pin; the skeleton is dropped afterwards and every
  * tracer, the first one included, works from the pins. */
 static int load_and_pin(const char *pin_dir, struct st_error *err)
 {
-	struct seccomp_trace_bpf *skel;
-	int rc = -1;
+	__attribute__((cleanup(skel_destroyp))) struct seccomp_trace_bpf *skel = NULL;
 
 	skel = seccomp_trace_bpf__open();
 	if (!skel)
@@ -86,11 +90,9 @@ static int load_and_pin(const char *pin_dir, struct st_error *err)
 	skel->rodata->kernel_has_x32 = kernel_has_x32();
 	if (seccomp_trace_bpf__load(skel)) {
 		if (errno == EPERM || errno == EACCES)
-			st_bpf_error(err, errno, "cannot load the BPF program");
-		else
-			st_error_set(err, errno,
-				     "cannot load the BPF program (-v shows the verifier's log)");
-		goto out;
+			return st_bpf_error(err, errno, "cannot load the BPF program");
+		return st_error_set(err, errno,
+				    "cannot load the BPF program (-v shows the verifier's log)");
 	}
 	const int fd[ST_NR_PINS] = {
 	    [ST_PIN_TARGETS] = bpf_map__fd(skel->maps.st_targets),
@@ -98,10 +100,7 @@ static int load_and_pin(const char *pin_dir, struct st_error *err)
 	    [ST_PIN_CONFIG] = bpf_map__fd(skel->maps.st_config),
 	    [ST_PIN_PROG] = bpf_program__fd(skel->progs.sys_enter),
 	};
-	rc = st_pins_save(pin_dir, fd, err);
-out:
-	seccomp_trace_bpf__destroy(skel);
-	return rc;
+	return st_pins_save(pin_dir, fd, err);
 }
 
 int st_loader_load_and_pin(const char *pin_dir, struct st_error *err)
