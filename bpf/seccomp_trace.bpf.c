@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Records which syscalls the tasks of traced namespaces make.
  *
  * One copy of this program serves every tracer on the host: it is pinned in
@@ -11,7 +11,14 @@
 #include <bpf/bpf_core_read.h>
 #include "seccomp_trace.h"
 
-char LICENSE[] SEC("license") = "GPL";
+/* The licence the kernel checks at load: it must be GPL-compatible (the
+ * kernel's license_is_gpl_compatible() list, kernel/bpf/core.c and
+ * include/linux/license.h), or the verifier refuses the GPL-only helpers
+ * this program calls: bpf_get_current_task_btf and bpf_probe_read_user.
+ * This file and seccomp_trace.h are GPL-2.0-only OR BSD-2-Clause (texts in
+ * bpf/LICENSE.*); the rest of seccomp-trace is Apache-2.0, which the kernel
+ * does not accept here. */
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #if defined(__TARGET_ARCH_x86)
 /* arch/x86/include/asm/thread_info.h and uapi/asm/unistd.h: not in BTF. */

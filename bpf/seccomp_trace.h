@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* Types and sizes shared by the BPF program and user space.
  * Fixed-width kernel types only: both sides must agree on the layout. */
 #ifndef SECCOMP_TRACE_SHARED_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The io.containers.trace-syscall annotation, compatible with the Go hook:
  * "of:/abs/out.json" (required) and "if:/abs/base.json" (optional), joined
  * by ';'. CRI-O's per-container form io.containers.trace-syscall/<name> is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Reading seccomp audit records from log lines (see audit_record.h for the
  * formats and where they come from). Every scan is bounded by the span it
  * is given; no function here reads past the end of its line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Seccomp audit records, read from the lines they come in: the kernel log
  * (dmesg, /dev/kmsg, journalctl -k, syslog files) and auditd's audit.log.
  *

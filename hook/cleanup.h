@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Scope-bound cleanup so that error paths are a plain `return`. */
 #ifndef ST_CLEANUP_H
 #define ST_CLEANUP_H

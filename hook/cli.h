@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The shape every verb shares: options parsed by argp (glibc), with the
  * common options (-v) and, for verbs that write a profile, the output
  * options (output.h) as argp children. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace check PROFILE...: would a runtime load it? */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace diff OLD NEW: what NEW allows that OLD does not, and back. */
 #include <stdio.h>
 #include <string.h>

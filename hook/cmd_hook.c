@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace hook: the OCI prestart/createRuntime hook.
  *
  * The hook validates everything it can while the runtime still listens

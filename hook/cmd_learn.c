@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace learn [--base FILE] [-o FILE] [output options] [filters] [LOG...]
  *
  * The log stage of a staged roll-out: a profile deployed with defaultAction

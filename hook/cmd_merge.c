@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace merge A B... [-o OUT]: the union of several profiles. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace run [OPTION...] [--] CMD [ARG...]
  *
  * CMD runs as PID 2 of a new PID namespace, with a private mount namespace

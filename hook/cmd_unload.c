@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace unload: remove the BPF program kept loaded between traces. */
 #include "cli.h"
 #include "commands.h"

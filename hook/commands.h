@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The verbs, one per cmd_*.c, each with its options (argp, cli.h); each
  * returns the process exit status. argv[0] is the verb's name. */
 #ifndef ST_COMMANDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Error object, crun style: a failing function returns a negative value and
  * fills the error (errno + a message naming the operand); callers may add
  * context with st_error_wrap(); only the top level prints it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading untrusted files with bounds, writing results atomically into a
  * directory validated (and held open) beforehand. */
 #ifndef ST_FILEIO_H

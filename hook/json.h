@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* yajl helpers: bounded parsing, typed lookups whose errors name the key,
  * a generic writer and deep copies for fields we keep without knowing them. */
 #ifndef ST_JSON_H

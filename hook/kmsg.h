@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The live kernel log (/dev/kmsg) and what tells whether the seccomp audit
  * records in it are complete: the kernel's audit status (who receives the
  * records, how many were lost) and a probe record that shows whether the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* What a set of seccomp audit records teaches (see learn.h).
  *
  * Gaps. Every audit record takes the next serial number when it is made

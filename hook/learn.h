@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Learning a profile from seccomp audit records: which records count, what
  * they name, whether any may be missing, and adding what they name to a
  * profile. Input is parsed lines (audit_record.h), from files or the live

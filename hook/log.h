@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Levelled logging: to stderr while someone is listening (CLI, hook before it
  * returns), to syslog and an optional file once the tracer has detached. */
 #ifndef ST_LOG_H

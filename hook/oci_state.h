@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OCI state a runtime passes to a hook on stdin. */
 #ifndef ST_OCI_STATE_H
 #define ST_OCI_STATE_H

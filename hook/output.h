@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one output path of every verb that writes a profile (run, hook,
  * merge): the output options as one argp child, and st_output_emit, which
  * finishes a profile (default action, errno: staged roll-outs go log, errno,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Telling whether a process (by its pid in the initial PID namespace, as
  * audit records give it) belongs to a container: to its PID namespace (or
  * one nested in it) or to its cgroup (or one beneath it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Whether this process may trace at all, checked before anything else so
  * that the error says what is missing rather than which file was denied. */
 #ifndef ST_PRIVILEGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The seccomp profile model (Docker/OCI JSON), built from traces and merged
  * with base profiles. Fields this model does not know are kept verbatim. */
 #ifndef ST_PROFILE_H

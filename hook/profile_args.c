@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* --args: rules with argument conditions, from the values the kernel kept.
  * One rule per value, exactly as runtimes read them: EQ on the argument, or
  * MASKED_EQ with the mask in "value" and the expected bits in "valueTwo". */

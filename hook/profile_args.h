@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* --args: rules with argument conditions, from the values the kernel kept
  * (enum st_arg_kind), grouped by syscall. */
 #ifndef ST_PROFILE_ARGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Validating a profile the way runtimes load it: names, actions, arches and
  * conditions checked, then every rule handed to libseccomp and the filter
  * compiled. Problems are reported with the JSON path of the item. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Profile <-> Docker/OCI seccomp JSON. Reading walks each object once and
  * dispatches on the key; writing emits known fields in a fixed order, then the
  * kept unknown ones in their input order, so that output is deterministic. */

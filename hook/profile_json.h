@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Profile <-> Docker/OCI seccomp JSON. `what` names the source in errors. */
 #ifndef ST_PROFILE_JSON_H
 #define ST_PROFILE_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Operations across profiles: comparing and copying rules as a whole
  * (conditions included), and the difference between two profiles (merging
  * is profile_merge.h). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* A security-profiles-operator SeccompProfile (v1beta1) in YAML. Strings are
  * written plain when they are simple tokens and JSON-quoted otherwise (a JSON
  * string is a valid YAML scalar). The operator's schema has no archMap,

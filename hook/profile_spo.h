@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A profile as a Kubernetes security-profiles-operator SeccompProfile
  * (v1beta1, YAML). */
 #ifndef ST_PROFILE_SPO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A profile from a trace: the syscalls seen named through libseccomp and
  * allowed, in a fresh allow-list profile or added to a base profile without
  * widening what the base says about any syscall. */

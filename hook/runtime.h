@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* seccomp-trace-runtime: a runc-compatible shim. For `create` and `run` of a
  * container that asks for a trace, it inserts the seccomp-trace hook into the
  * bundle's config.json; then, for every command, it execs the real runtime

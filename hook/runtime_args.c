@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The runc command line, as far as the shim needs it. runc parses with
  * urfave/cli (Go's flag package): `-opt` and `--opt` alike, values after
  * `=` or as the next argument, booleans may be `--opt=false`; options of a

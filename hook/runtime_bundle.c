@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Reading a bundle's config.json, and the cheap test that lets a container
  * that asks nothing through untouched. No JSON parser here: this is all the
  * fast front end of the shim (built with musl) links. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The shim's settings: the wrapped runtime and the hook's options, from a
  * small root-owned file and the environment (never from arguments). */
 #include "runtime.h"

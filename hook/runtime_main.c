@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace-runtime: the runc-compatible shim (see runtime.h).
  *
  * It runs before the real runtime on every runtime call of every container

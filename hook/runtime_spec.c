@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The shim's edit of a bundle's config.json: find the request, turn an
  * environment request into the annotation the hook reads, add the hook.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* String vectors: NULL-terminated arrays of malloc'ed strings with their
  * count beside them (char **v; size_t n), as the profile model keeps its
  * name, arch and capability lists. An empty vector may be NULL. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Syscall ABIs and names. Names and numbers come from libseccomp only. */
 #ifndef ST_SYSCALLS_H
 #define ST_SYSCALLS_H

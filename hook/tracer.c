@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The tracer, top to bottom as it runs: open (load the program once per
  * build, or reuse its pins) -> attach -> claim a slot -> arm -> poll the
  * ring -> finish -> close (the one cleanup path). */

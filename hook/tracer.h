@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tracer life cycle around the one shared BPF program.
  *
  * The first tracer on the host loads the program (tracer_loader.h), attaches

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tracer_collect.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Collecting a trace: the first sightings the program sends through the
  * slot's ring buffer build the syscall sets and say who made each call
  * first; at the end they are checked against the kernel's bitmaps, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Loading the BPF program compiled into this binary (its libbpf skeleton):
  * open -> rodata -> load -> pin, in a short-lived child process. */
 #ifndef ST_TRACER_LOADER_H

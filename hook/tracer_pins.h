@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The BPF objects every tracer of one build shares, pinned in bpffs.
  *
  * A build's objects live in ST_PIN_ROOT/<hash of its BPF object>, so that

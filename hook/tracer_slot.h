@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A tracer's slot in the shared program: its index (an OFD lock on that byte
  * of the build's lock file, released by the kernel even if the tracer is
  * killed), the slot's ring buffer in `rings[index]` (kept for the slot's next

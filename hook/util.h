@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small language helpers. */
 #ifndef ST_UTIL_H
 #define ST_UTIL_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace --version: which seccomp-trace, and which libraries it runs
  * with: what a bug report needs (libseccomp decides syscall names and
  * filters, libbpf how the program loads). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* seccomp-trace --version. */
 #ifndef ST_VERSION_H
 #define ST_VERSION_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Busybox rootfs, OCI bundles and a podman image for the container tests and
 # the demo (sourced). Needs ST_BIN; ST_PROBE/ST_PROBE32 are copied into the
 # rootfs when set. Everything lives under $ST_WORK.

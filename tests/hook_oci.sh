@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Hook mode under an OCI runtime driven directly with bundles (sourced by
 # integration/hook_runc.sh and hook_crun.sh with RT set).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers for the integration tests (sourced). Tests run as root with
 # the real kernel; a missing prerequisite is a failure, never a skip.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Syscalls in the after-seccomp (--scope after-seccomp) vs the full (--scope all)
 # profile, for a few busybox workloads under each runtime. Prints a markdown
 # table. Usage: tests/bench/after_seccomp_table.sh   (as root)

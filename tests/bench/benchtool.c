@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Small helpers for the benchmarks (built static by tests/bench/lib.sh).
  *
  *   benchtool nullhook

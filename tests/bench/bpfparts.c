@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* What the steps of a tracer's set-up cost on this kernel, each timed alone
  * (median of ROUNDS), to explain the hook latency and the tracer's memory:
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* The floor for the syscall benchmark: a program on the same BTF tracepoint
  * as seccomp-trace's that does nothing. What it costs is what any program
  * there costs (the tracepoint's slow syscall entry, the trampoline into
@@ -6,7 +6,8 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-char LICENSE[] SEC("license") = "GPL";
+/* GPL-compatible, as bpf/seccomp_trace.bpf.c explains */
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 SEC("tp_btf/sys_enter")
 int empty_sys_enter(unsigned long long *ctx)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Loads and attaches tests/bench/empty.bpf.o, prints "ready PROG_ID" and
  * keeps it attached until SIGTERM/SIGINT or until its parent exits (nothing
  * is pinned: when this process goes, so does the program).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2046,SC2154 # lists of numbers split on purpose; rc is set in the EXIT trap
 # Investigation for figure 1: where the hook's time goes. Runs cold and warm
 # traced `true` containers (as hook_latency.sh) under `perf trace -e bpf`

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2046,SC2154 # lists of numbers split on purpose; rc is set in the EXIT trap
 # Figure 1: hook latency and `runc run` wall time of a busybox `true`
 # container (a permissive seccomp filter in every bundle) with

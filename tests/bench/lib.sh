@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared set-up and helpers for the benchmarks in tests/bench/ (sourced).
 #
 # Builds the project into its own tree ($BENCH_BUILD, default build-bench/,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* Prototypes of the per-syscall path of seccomp-trace's program, to measure
  * (with kernel.bpf_stats_enabled) what each way of finding the target costs
  * on this kernel. Not the project's program: only the part that every
@@ -28,7 +28,8 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
-char LICENSE[] SEC("license") = "GPL";
+/* GPL-compatible, as bpf/seccomp_trace.bpf.c explains */
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define MAX_LEVEL 32
 #define DIRECT_LEVELS 3

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2046,SC2154 # lists of numbers split on purpose; rc is set in the EXIT trap
 # Investigation for figure 2: what seccomp-trace's per-syscall work would
 # cost done other ways. tests/bench/proto.bpf.c holds prototypes of the

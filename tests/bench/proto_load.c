@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Loads tests/bench/proto.bpf.o, registers one PID namespace as target in
  * each prototype's maps, attaches the programs named (default: all four:
  * proto_cur proto_direct proto_array proto_floor) and prints "ready ID..."

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2046,SC2154 # lists of numbers split on purpose; rc is set in the EXIT trap
 # Runs every benchmark of the performance issue and writes
 # tests/bench/RESULTS.md: hook latency (hook_latency.sh), per-syscall cost

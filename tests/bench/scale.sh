@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2046,SC2154 # lists of numbers split on purpose; rc is set in the EXIT trap
 # Figure 4 (and the N part of figure 2): N = 1, 8, 32 containers traced at
 # once by runc. Container i (0..31) runs

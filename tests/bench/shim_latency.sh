@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2046,SC2154 # lists of numbers split on purpose; summary.env and the EXIT trap set variables
 # Figure 5: what seccomp-trace-runtime (the runc-compatible shim) adds to a
 # container's start. On a private dockerd (tests/containers.sh):

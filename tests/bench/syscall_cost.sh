@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2046,SC2154 # lists of numbers split on purpose; rc is set in the EXIT trap
 # Figure 2: ns per getppid() in a tight loop (stprobe, pinned to one CPU),
 # outside any container (on the host) and inside a busybox container run by

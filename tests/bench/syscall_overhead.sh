@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # ns per getppid() in a tight loop: (a) untraced, (b) inside a namespace
 # traced by `seccomp-trace run`, (c) on the host while another command is
 # traced. Rounds alternate a/b/c so that machine noise hits all three alike.

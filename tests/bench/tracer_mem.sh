@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2046,SC2154 # lists of numbers split on purpose; rc is set in the EXIT trap
 # Figure 3: memory of the detached tracer process while it traces a busybox
 # container that ran a small shell workload and now sleeps: peak RSS (VmHWM)

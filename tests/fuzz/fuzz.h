@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the libFuzzer harnesses. A harness frees everything it gets, so
  * that LeakSanitizer only ever reports the code under test. */
 #ifndef ST_FUZZ_H

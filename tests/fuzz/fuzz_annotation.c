@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The io.containers.trace-syscall annotation. Each input is tried twice: as a
  * bare annotation value, and as the OCI state on the hook's stdin, whose
  * annotation is then found (plain or CRI-O per-container key) and parsed as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Seccomp audit records (audit_record.c, learn.c). The input is a log: each
  * line is parsed and checked, then the whole log is learned from (with and
  * without filters) and the result written as a profile and read back. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The OCI state a runtime writes on the hook's stdin. */
 #include "fuzz.h"
 #include "oci_state.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Profile reader, merger and writer. Whatever the reader accepts must merge
  * a trace as a base profile, and the writer's output must always parse again,
  * to a model that writes the very same bytes: a profile seccomp-trace wrote

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Run one libFuzzer harness: every saved regression input first, one by one,
 # then fuzzing from the seeds for a bounded time. Fails on any crash, leak,
 # timeout or out-of-memory, showing the report and where the input is.

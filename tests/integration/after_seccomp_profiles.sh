@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # --scope after-seccomp (the default): recording starts where the runtime
 # loads the container's seccomp filter. For runc and crun with
 # noNewPrivileges true and false, and podman with its default profile: the

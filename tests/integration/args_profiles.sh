@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # --args: argument conditions recorded and enforced. Under runc, crun and
 # podman: a socket rule for AF_UNIX only (AF_INET then fails with EPERM), a
 # clone rule that allows forks but not a new namespace, and the after-seccomp

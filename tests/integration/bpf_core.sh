@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The BPF object built from the pinned vmlinux.h (bpf/vmlinux/ARCH/) loads on
 # this kernel with every CO-RE relocation resolved, and still does when the
 # header's layout differs from the kernel's (what a distribution's package

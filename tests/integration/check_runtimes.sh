@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `check` agrees with the runtimes: for a set of good and broken profiles,
 # check refuses exactly those that podman, crun or runc refuse to load.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Bash completion (completion/seccomp-trace) offers the binary's verbs, each
 # verb's options and their values, read from the binary's --help: every
 # option any verb's help lists is offered, so completion cannot drift from

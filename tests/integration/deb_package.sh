@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The Debian package: dpkg-buildpackage -us -uc -b builds it from a copy of
 # the source tree, lintian finds no error, it holds what users need (binary,
 # hooks.d entry in podman's and CRI-O's default directory, man page, bash

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The engine helpers of tests/containers.sh: a private dockerd and the
 # containerd it runs, driven by docker and ctr; a seccomp profile given to
 # each is enforced; two daemons at once; nothing left behind by a stop.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Faults: a tracer killed mid-trace, a full output filesystem, a full ring
 # buffer, no tracefs, no BPF privilege, and the tracer under valgrind. Never
 # a partial profile, never a silent success.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Profiles that Go runtimes read differently from what a C reader sees: keys
 # that fold to a field name (encoding/json matches case-insensitively, with
 # Unicode simple folding, and the last match wins), and strings that yajl

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The hook's of: and if: against a container author who controls paths: the
 # output directory is held from create to write (a swap to a symlink while
 # the container runs leads nowhere), no symlink in any component, no file

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The hook through podman's hooks.d, on a locally imported busybox image.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../containers.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Hostile annotations: the hook runs as root with paths a pod author chooses.
 # It must not write through symlinks, into kernel filesystems or outside the
 # allowed directories, must not hang on FIFOs or swallow huge or deeply

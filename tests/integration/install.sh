@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cmake --install: every file where its prefix puts it, the hooks.d entry
 # and the shim naming the installed seccomp-trace, man pages and bash
 # completion where man and bash-completion look; DESTDIR stages without

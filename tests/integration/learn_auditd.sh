@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # learn from auditd's log: a real auditd (Debian's) runs in the foreground
 # for a second or two with a private configuration and log file, receives
 # the records of native and 32-bit calls and of a process whose name holds a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # learn from the kernel log: the staged roll-out under runc (a LOG profile
 # that lacks three calls of the workload, learned live and from a dmesg dump,
 # then ERRNO and KILL stages), 32-bit (ia32) calls, and a workload past the

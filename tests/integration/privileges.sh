@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Without the privilege to trace (not root, capabilities dropped, or root of
 # a user namespace as a rootless runtime's hook is), run, hook and unload say
 # what tracing needs, and that rootless containers cannot be traced, instead

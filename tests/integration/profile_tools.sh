@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # diff, merge, check and the generation options, on real profiles from
 # Debian's packages (Docker's default and fixtures, podman's default) and on
 # traces.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Syscalls are named per ABI: a 32-bit program's syscalls under their i386
 # names with SCMP_ARCH_X86 listed; x32 calls under SCMP_ARCH_X32 where the
 # kernel runs them, and counted but left out where it does not.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # run --base: the output is the base plus what was seen, never widened.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # seccomp-trace run: a profile for /bin/true, exit status and signals pass
 # through, clear errors.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Only the traced namespace is recorded: a rare syscall shows up in the
 # profile of the program that makes it, not in its sibling's, and a noisy
 # process outside the namespace leaks nothing in.

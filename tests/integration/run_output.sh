@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Outputs of run and merge: checked before the work starts (run never runs
 # CMD for a profile it could not write), never a file that is not a profile
 # replaced, and never a profile larger than what the readers accept.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Threads, child processes and nested PID namespaces are all traced.
 . "$(dirname "$0")/../lib.sh"
 

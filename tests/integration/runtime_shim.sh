@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # seccomp-trace-runtime, the runc-compatible shim, under Docker (registered
 # in daemon.json) and containerd (ctr --runc-binary), one private dockerd for
 # every case: record -> replay under the same engine, the request variable

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # --version names seccomp-trace's version and those of the shared libraries
 # it runs with, as the dynamic loader resolves them (their file names carry
 # the full version: libseccomp.so.2 -> libseccomp.so.2.5.4).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Test program: makes the syscalls its arguments name, so that tests can
  * check that exactly these reach (or do not reach) a profile. Built static,
  * native and -m32, so that it also runs in a busybox container.

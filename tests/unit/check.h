@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Minimal test harness: CHECK() records a failure and goes on, so one run
  * shows every broken expectation; main returns non-zero if any failed. */
 #ifndef ST_TEST_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the profile unit tests. */
 #ifndef ST_TEST_HELPERS_H
 #define ST_TEST_HELPERS_H

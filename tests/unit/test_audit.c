@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Seccomp audit records: the line forms they come in, hostile comm/exe
  * values, gaps, and what learning adds to a profile. The sample lines were
  * produced on the development VM (kernel 6.18, auditd 3.0.9) unless marked

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Bounded reads of untrusted files and atomic, symlink-proof writes into a
  * directory held from check to write. Runs as root (mounts, chattr). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* OCI state and annotation parsing: what the hook accepts and the exact
  * message for what it refuses. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Profile model: JSON round trips, determinism, merging a trace into a base. */
 #include <stdlib.h>
 #include <string.h>

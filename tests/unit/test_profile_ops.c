@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Comparing and diffing profiles: rules compared as a whole, diffs that
  * tell widening from narrowing (merging: test_profile_merge.c). */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace-runtime: the runc command line, the settings, and the edit
  * of config.json (what is changed, what is left exactly as it was). */
 #include <errno.h>

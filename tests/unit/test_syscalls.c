@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Syscall naming per ABI comes from libseccomp: the same number means
  * different syscalls on different ABIs. */
 #include <stdlib.h>
