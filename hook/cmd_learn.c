@@ -474,41 +474,45 @@ static int live_probe(struct st_learn *l, struct st_kmsg *k, struct live *lv, un
 	return 0;
 }
 
-static int live_run(const struct learn_opts *o, struct st_learn *l, struct live *lv,
-		    struct st_error *err)
+/* What the kernel's audit state says before reading, as gaps; true if it
+ * could be read into *s0. */
+static bool audit_state_before(const struct learn_opts *o, struct st_learn *l,
+			       struct st_audit_status *s0)
 {
-	struct st_audit_status s0 = {0}, s1 = {0};
 	struct st_error serr = {0};
-	struct st_kmsg *k = NULL;
-	cleanup_close int sfd = -1;
-	bool have_status, any;
-	unsigned interval_ms, burst;
-	uint64_t seq, usec, start = now_ms();
-	int rc = -1;
+	uint64_t start = now_ms();
+	bool have_status = st_audit_status_get(s0, &serr) == 0;
 
-	st_printk_ratelimit(&interval_ms, &burst);
-	have_status = st_audit_status_get(&s0, &serr) == 0;
 	if (!have_status)
 		st_warn("cannot check the kernel's audit state, records may go unnoticed: %s",
 			serr.msg);
-	if (have_status && s0.pid)
+	if (have_status && s0->pid)
 		st_learn_gap(
 		    l,
 		    "auditd (pid %u) receives the audit records, not the kernel log: learn "
 		    "from its log (seccomp-trace learn /var/log/audit/audit.log)",
-		    s0.pid);
-	if (have_status && s0.lost && (!o->has_since || o->since_ms < start))
+		    s0->pid);
+	if (have_status && s0->lost && (!o->has_since || o->since_ms < start))
 		st_learn_gap(
 		    l,
 		    "the kernel has lost %u audit records since boot or its last reset "
 		    "(auditctl -s), maybe in this window; auditctl --reset-lost before the "
 		    "log stage makes this check exact",
-		    s0.lost);
+		    s0->lost);
 	if (!st_seccomp_action_logged("log"))
 		st_learn_gap(l, "kernel.seccomp.actions_logged lacks \"log\": the kernel writes no "
 				"record for SCMP_ACT_LOG");
-	if (st_kmsg_open(&k, err) < 0)
-		return -1;
+	return have_status;
+}
+
+/* Read what the kernel log holds, and with --follow what comes until
+ * SIGINT or SIGTERM. */
+static int live_read(const struct learn_opts *o, struct st_learn *l, struct st_kmsg *k,
+		     struct live *lv, struct st_error *err)
+{
+	cleanup_close int sfd = -1;
+	bool any;
+
 	if (o->follow) {
 		sigset_t set;
 
@@ -517,10 +521,8 @@ static int live_run(const struct learn_opts *o, struct st_learn *l, struct live 
 		sigaddset(&set, SIGTERM);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-		if (sfd < 0) {
-			st_error_set(err, errno, "signalfd");
-			goto out;
-		}
+		if (sfd < 0)
+			return st_error_set(err, errno, "signalfd");
 		st_info("reading the kernel log until Ctrl-C or SIGTERM");
 	}
 	for (;;) {
@@ -529,21 +531,27 @@ static int live_run(const struct learn_opts *o, struct st_learn *l, struct live 
 					{lv->track ? st_pidtrack_fd(lv->track) : -1, POLLIN, 0}};
 
 		if (live_drain(l, k, lv, &any, err) < 0)
-			goto out;
+			return -1;
 		if (!o->follow)
-			break;
-		if (poll(fds, 3, -1) < 0 && errno != EINTR) {
-			st_error_set(err, errno, "poll");
-			goto out;
-		}
+			return 0;
+		if (poll(fds, 3, -1) < 0 && errno != EINTR)
+			return st_error_set(err, errno, "poll");
 		if (fds[2].revents && lv->track)
 			st_pidtrack_drain(lv->track);
 		if (fds[1].revents & POLLIN)
-			break;
+			return 0;
 	}
-	/* with auditd the probe's record goes there: the gap is known already */
-	if (!(have_status && s0.pid) && live_probe(l, k, lv, interval_ms, err) < 0)
-		goto out;
+}
+
+/* What the kernel says after reading, as gaps: the log's ring wrapped or
+ * overwritten, process events dropped, audit records lost; s0: the audit
+ * state before (NULL: unknown). */
+static void live_state_after(const struct learn_opts *o, struct st_learn *l, struct st_kmsg *k,
+			     const struct live *lv, const struct st_audit_status *s0)
+{
+	struct st_audit_status s1 = {0};
+	struct st_error serr = {0};
+	uint64_t seq, usec;
 
 	if (st_kmsg_first(k, &seq, &usec) && seq > 0) {
 		uint64_t oldest = st_kmsg_wall_ms(usec);
@@ -563,18 +571,37 @@ static int live_run(const struct learn_opts *o, struct st_learn *l, struct live 
 		st_warn("the kernel dropped %llu process events; records of processes that exited "
 			"early may not be told apart",
 			(unsigned long long)st_pidtrack_dropped(lv->track));
-	if (have_status && st_audit_status_get(&s1, &serr) == 0) {
-		if (s1.lost > s0.lost)
+	if (s0 && st_audit_status_get(&s1, &serr) == 0) {
+		if (s1.lost > s0->lost)
 			st_learn_gap(
 			    l, "the kernel lost %u audit records while learn ran (auditctl -s)",
-			    s1.lost - s0.lost);
-		if (s1.pid && !s0.pid)
+			    s1.lost - s0->lost);
+		if (s1.pid && !s0->pid)
 			st_learn_gap(l,
 				     "auditd (pid %u) started while learn ran: records went to it",
 				     s1.pid);
 	}
-	rc = 0;
-out:
+}
+
+static int live_run(const struct learn_opts *o, struct st_learn *l, struct live *lv,
+		    struct st_error *err)
+{
+	struct st_audit_status s0 = {0};
+	struct st_kmsg *k = NULL;
+	unsigned interval_ms, burst;
+	bool have_status;
+	int rc;
+
+	st_printk_ratelimit(&interval_ms, &burst);
+	have_status = audit_state_before(o, l, &s0);
+	if (st_kmsg_open(&k, err) < 0)
+		return -1;
+	rc = live_read(o, l, k, lv, err);
+	/* with auditd the probe's record goes there: the gap is known already */
+	if (rc == 0 && !(have_status && s0.pid))
+		rc = live_probe(l, k, lv, interval_ms, err);
+	if (rc == 0)
+		live_state_after(o, l, k, lv, have_status ? &s0 : NULL);
 	st_kmsg_close(k);
 	return rc;
 }
@@ -672,97 +699,117 @@ static void list_gaps(const struct st_learn *l, bool fatal)
 			(unsigned long long)(total - n));
 }
 
-int cmd_learn(int argc, char **argv)
-{
-	struct learn_opts o = {0};
-	struct st_error err = {0};
-	struct st_learn *l = NULL;
-	struct st_profile *p = NULL;
-	struct live lv = {0};
-	struct st_outfile target = {.dfd = -1};
-	struct st_learn_opts lo;
-	int status = 1;
+/* What learn holds while it reads; learn_job_free releases it. */
+struct learn_job {
+	struct learn_opts o;
+	struct st_learn *l;
+	struct st_profile *p;
+	struct live lv;
+	struct st_outfile target;
+};
 
-	st_cli_parse(&learn_argp, argc, argv, 0, &o);
-	if (o.base && st_profile_read_file(o.base, &p, &err) < 0) {
-		st_error_wrap(&err, "cannot use base profile");
-		goto fail;
+static void learn_job_free(struct learn_job *j)
+{
+	st_learn_free(j->l);
+	st_profile_free(j->p);
+	st_pidtrack_close(j->lv.track);
+	st_outfile_close(&j->target);
+	free(j->o.pids);
+}
+
+/* The base (or a fresh profile), the output's directory and the processes
+ * to follow: everything that can fail before reading, which may be long. */
+static int learn_prepare(struct learn_job *j, struct st_error *err)
+{
+	struct learn_opts *o = &j->o;
+
+	if (o->base && st_profile_read_file(o->base, &j->p, err) < 0)
+		return st_error_wrap(err, "cannot use base profile");
+	if (!j->p && !(j->p = st_profile_new()))
+		return st_error_set(err, ENOMEM, "profile");
+	if (st_output_open(&o->out, NULL, &j->target, err) < 0)
+		return -1;
+	if (!o->pidns && !o->cgroup)
+		return 0;
+	if (st_pidtrack_open(o->pidns ? ST_TRACK_PIDNS : ST_TRACK_CGROUP,
+			     o->pidns ? o->pidns : o->cgroup, &j->lv.track, err) < 0)
+		return -1;
+	/* nothing before the container's oldest process started can be its */
+	if (!o->has_since) {
+		if (!st_pidtrack_start_ms(j->lv.track, &o->since_ms))
+			o->since_ms = now_ms(); /* none yet: from now on */
+		o->has_since = true;
 	}
-	if (!p && !(p = st_profile_new())) {
-		st_error_set(&err, ENOMEM, "profile");
-		goto fail;
-	}
-	/* checked (and its directory held) before reading, which may be long */
-	if (st_output_open(&o.out, NULL, &target, &err) < 0)
-		goto fail;
-	if (o.pidns || o.cgroup) {
-		if (st_pidtrack_open(o.pidns ? ST_TRACK_PIDNS : ST_TRACK_CGROUP,
-				     o.pidns ? o.pidns : o.cgroup, &lv.track, &err) < 0)
-			goto fail;
-		/* nothing before the container's oldest process started can be its */
-		if (!o.has_since) {
-			if (!st_pidtrack_start_ms(lv.track, &o.since_ms))
-				o.since_ms = now_ms(); /* none yet: from now on */
-			o.has_since = true;
-		}
-	}
-	lo = (struct st_learn_opts){
-	    .pids = o.pids,
-	    .n_pids = o.n_pids,
-	    .comm = o.comm,
-	    .exe = o.exe,
-	    .has_since = o.has_since,
-	    .has_until = o.has_until,
-	    .since_ms = o.since_ms,
-	    .until_ms = o.until_ms,
+	return 0;
+}
+
+/* The records: from the LOG files, or from the live kernel log. */
+static int learn_read(struct learn_job *j, struct st_error *err)
+{
+	const struct learn_opts *o = &j->o;
+	struct st_learn_opts lo = {
+	    .pids = o->pids,
+	    .n_pids = o->n_pids,
+	    .comm = o->comm,
+	    .exe = o->exe,
+	    .has_since = o->has_since,
+	    .has_until = o->has_until,
+	    .since_ms = o->since_ms,
+	    .until_ms = o->until_ms,
 	};
-	if (o.n_logs) {
+
+	if (o->n_logs) {
 		st_printk_ratelimit(&lo.ratelimit_ms, &lo.ratelimit_burst);
 	} else {
 		lo.match = live_match;
-		lo.match_ctx = &lv;
+		lo.match_ctx = &j->lv;
 	}
-	if (st_learn_new(&lo, &l, &err) < 0)
-		goto fail;
-	if (o.n_logs) {
-		for (size_t i = 0; i < o.n_logs; i++)
-			if (read_log(l, o.logs[i], &err) < 0)
-				goto fail;
+	if (st_learn_new(&lo, &j->l, err) < 0)
+		return -1;
+	if (!o->n_logs) {
+		if (live_run(o, j->l, &j->lv, err) < 0)
+			return -1;
+	} else {
+		for (size_t i = 0; i < o->n_logs; i++)
+			if (read_log(j->l, o->logs[i], err) < 0)
+				return -1;
 		if (!st_seccomp_action_logged("log"))
 			st_warn("kernel.seccomp.actions_logged lacks \"log\" here: this kernel "
 				"writes no record for SCMP_ACT_LOG");
-		check_lost_since_boot(l);
-	} else if (live_run(&o, l, &lv, &err) < 0) {
-		goto fail;
+		check_lost_since_boot(j->l);
 	}
-	st_learn_finish(l);
+	st_learn_finish(j->l);
+	return 0;
+}
 
-	if (st_learn_incomplete(l) && !o.allow_incomplete) {
-		list_learned(l, false);
-		list_gaps(l, true);
+static int learn_failed(const struct st_error *err)
+{
+	st_error_print(err);
+	return 1;
+}
+
+int cmd_learn(int argc, char **argv)
+{
+	__attribute__((cleanup(learn_job_free))) struct learn_job j = {.target = {.dfd = -1}};
+	struct st_error err = {0};
+
+	st_cli_parse(&learn_argp, argc, argv, 0, &j.o);
+	if (learn_prepare(&j, &err) < 0 || learn_read(&j, &err) < 0)
+		return learn_failed(&err);
+	if (st_learn_incomplete(j.l) && !j.o.allow_incomplete) {
+		list_learned(j.l, false);
+		list_gaps(j.l, true);
 		fprintf(stderr, "seccomp-trace: records may be missing: no profile written "
 				"(--allow-incomplete writes it anyway)\n");
-		status = EXIT_INCOMPLETE;
-		goto done;
+		return EXIT_INCOMPLETE;
 	}
-	if (st_learn_apply(l, p, &err) < 0)
-		goto fail;
-	list_learned(l, true);
-	list_gaps(l, false);
-	if (st_output_emit(p, &o.out, &target, &err) < 0)
-		goto fail;
-	if (o.out.path)
-		st_info("profile written to %s", o.out.path);
-	status = 0;
-	goto done;
-fail:
-	st_error_print(&err);
-	status = 1;
-done:
-	st_learn_free(l);
-	st_profile_free(p);
-	st_pidtrack_close(lv.track);
-	st_outfile_close(&target);
-	free(o.pids);
-	return status;
+	if (st_learn_apply(j.l, j.p, &err) < 0)
+		return learn_failed(&err);
+	list_learned(j.l, true);
+	list_gaps(j.l, false);
+	if (st_output_emit(j.p, &j.o.out, &j.target, &err) < 0)
+		return learn_failed(&err);
+	if (j.o.out.path)
+		st_info("profile written to %s", j.o.out.path);
+	return 0;
 }

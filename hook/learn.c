@@ -438,61 +438,42 @@ static bool same(const char *want, const char *got, size_t n)
 	return !want || (strlen(want) == n && !memcmp(want, got, n));
 }
 
-int st_learn_add(struct st_learn *l, const struct st_audit_line *line, const char *where,
-		 uint64_t lineno, struct st_error *err)
+/* A line that is not a seccomp record: what it says about gaps. */
+static void note_other_line(struct st_learn *l, const struct st_audit_line *line, const char *where,
+			    uint64_t lineno, bool in_window)
 {
-	const struct st_audit_seccomp *sc = &line->sc;
-	uint64_t ms = line->stamp.sec * 1000 + line->stamp.msec;
-	bool in_window = overlaps_window(l, ms, ms);
-	struct st_learned *e;
-	uint32_t action;
-	bool counts;
-	int m;
-
-	l->stats.lines++;
-	if (line->has_stamp && !line->daemon)
-		serial_add(l, line->stamp.serial, ms);
-	if (line->has_stamp && line->source == ST_AUDIT_SRC_KERNEL)
-		kernel_record(l, ms);
-
 	switch (line->kind) {
-	case ST_AUDIT_NONE:
-	case ST_AUDIT_RECORD:
-		return 0;
 	case ST_AUDIT_LOSS:
 		if (!l->pending++)
 			loss_message(line, where, lineno, l->pending_msg, sizeof(l->pending_msg));
-		return 0;
+		return;
 	case ST_AUDIT_UNSUPPORTED:
 		l->stats.unsupported++;
 		st_learn_gap(l, "%s:%llu: %s", where, (unsigned long long)lineno, line->why);
-		return 0;
+		return;
 	case ST_AUDIT_BAD_SECCOMP:
 		l->stats.bad++;
 		if (!line->has_stamp || in_window)
 			st_learn_gap(l, "%s:%llu: a seccomp record that cannot be read: %s", where,
 				     (unsigned long long)lineno, line->why);
-		return 0;
-	case ST_AUDIT_SECCOMP:
-		break;
+		return;
+	default:
+		return;
 	}
+}
 
-	l->stats.seccomp++;
-	if (!in_window)
-		return 0;
-	l->stats.in_window++;
-	if (ms > l->stats.last_ms)
-		l->stats.last_ms = ms;
-	if (!wanted_pid(l, sc->pid) || !same(l->o.comm, sc->comm, sc->comm_len) ||
-	    !same(l->o.exe, sc->has_exe ? sc->exe : "", sc->has_exe ? sc->exe_len : 0))
-		return 0;
-	action = sc->code & ST_SECCOMP_RET_ACTION_FULL;
+/* A seccomp record of the window that passed the filters: count it. */
+static int count_record(struct st_learn *l, const struct st_audit_seccomp *sc, struct st_error *err)
+{
+	uint32_t action = sc->code & ST_SECCOMP_RET_ACTION_FULL;
 	/* ALLOW is never learned; the profile hands TRACE and NOTIFY calls to
 	 * a tracer or a supervisor (seccomp notify), which decides: allowing
 	 * them outright would bypass it */
-	counts = action != ST_SECCOMP_RET_ALLOW && action != ST_SECCOMP_RET_TRACE &&
-		 action != ST_SECCOMP_RET_USER_NOTIF;
-	m = l->o.match ? l->o.match(l->o.match_ctx, sc->pid) : 1;
+	bool counts = action != ST_SECCOMP_RET_ALLOW && action != ST_SECCOMP_RET_TRACE &&
+		      action != ST_SECCOMP_RET_USER_NOTIF;
+	int m = l->o.match ? l->o.match(l->o.match_ctx, sc->pid) : 1;
+	struct st_learned *e;
+
 	if (m == 0)
 		return 0;
 	if (m < 0) {
@@ -518,6 +499,34 @@ int st_learn_add(struct st_learn *l, const struct st_audit_line *line, const cha
 	e->records++;
 	l->stats.counted++;
 	return 0;
+}
+
+int st_learn_add(struct st_learn *l, const struct st_audit_line *line, const char *where,
+		 uint64_t lineno, struct st_error *err)
+{
+	const struct st_audit_seccomp *sc = &line->sc;
+	uint64_t ms = line->stamp.sec * 1000 + line->stamp.msec;
+	bool in_window = overlaps_window(l, ms, ms);
+
+	l->stats.lines++;
+	if (line->has_stamp && !line->daemon)
+		serial_add(l, line->stamp.serial, ms);
+	if (line->has_stamp && line->source == ST_AUDIT_SRC_KERNEL)
+		kernel_record(l, ms);
+	if (line->kind != ST_AUDIT_SECCOMP) {
+		note_other_line(l, line, where, lineno, in_window);
+		return 0;
+	}
+	l->stats.seccomp++;
+	if (!in_window)
+		return 0;
+	l->stats.in_window++;
+	if (ms > l->stats.last_ms)
+		l->stats.last_ms = ms;
+	if (!wanted_pid(l, sc->pid) || !same(l->o.comm, sc->comm, sc->comm_len) ||
+	    !same(l->o.exe, sc->has_exe ? sc->exe : "", sc->has_exe ? sc->exe_len : 0))
+		return 0;
+	return count_record(l, sc, err);
 }
 
 static int cmp_learned(const void *a, const void *b)

@@ -193,62 +193,46 @@ static int subscribe(struct st_pidtrack *t, struct st_error *err)
 	return 0;
 }
 
-int st_pidtrack_open(enum st_track_kind kind, const char *arg, struct st_pidtrack **out,
-		     struct st_error *err)
+/* What t tracks: the PID namespace of process arg, or cgroup arg. */
+static int set_target(struct st_pidtrack *t, const char *arg, struct st_error *err)
 {
-	struct st_pidtrack *t = calloc(1, sizeof(*t));
-	DIR *d;
-	struct dirent *de;
-
-	if (!t)
-		return st_error_set(err, ENOMEM, "pid tracking");
-	t->fd = -1;
-	t->kind = kind;
-	if (kind == ST_TRACK_PIDNS) {
+	if (t->kind == ST_TRACK_PIDNS) {
 		char path[64], *end;
 		struct stat st;
 		long pid;
 
 		errno = 0;
 		pid = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || pid <= 0 || pid > 4194304) {
-			st_error_set(err, 0, "--pidns '%s': expected a process id", arg);
-			goto fail;
-		}
+		if (errno || *end || end == arg || pid <= 0 || pid > 4194304)
+			return st_error_set(err, 0, "--pidns '%s': expected a process id", arg);
 		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
-		if (stat(path, &st) < 0) {
-			st_error_set(err, errno, "--pidns %ld: cannot find its PID namespace", pid);
-			goto fail;
-		}
+		if (stat(path, &st) < 0)
+			return st_error_set(err, errno,
+					    "--pidns %ld: cannot find its PID namespace", pid);
 		t->ns_dev = st.st_dev;
 		t->ns_ino = st.st_ino;
 		t->has_start = start_ms((pid_t)pid, &t->start_ms);
-	} else {
-		t->cgroup_len = strlen(arg);
-		if (arg[0] != '/') {
-			st_error_set(err, 0,
-				     "--cgroup '%s': expected a path as in /proc/PID/cgroup", arg);
-			goto fail;
-		}
-		while (t->cgroup_len > 1 && arg[t->cgroup_len - 1] == '/')
-			t->cgroup_len--;
-		if (!(t->cgroup = strndup(arg, t->cgroup_len))) {
-			st_error_set(err, ENOMEM, "pid tracking");
-			goto fail;
-		}
+		return 0;
 	}
-	t->n_pids = pid_max() + 1;
-	if (!(t->verdict = calloc(t->n_pids, 1))) {
-		st_error_set(err, ENOMEM, "pid tracking");
-		goto fail;
-	}
-	/* subscribe first, then scan: a process born in between is in one or both */
-	if (subscribe(t, err) < 0)
-		goto fail;
-	if (!(d = opendir("/proc"))) {
-		st_error_set(err, errno, "cannot read /proc");
-		goto fail;
-	}
+	t->cgroup_len = strlen(arg);
+	if (arg[0] != '/')
+		return st_error_set(err, 0, "--cgroup '%s': expected a path as in /proc/PID/cgroup",
+				    arg);
+	while (t->cgroup_len > 1 && arg[t->cgroup_len - 1] == '/')
+		t->cgroup_len--;
+	if (!(t->cgroup = strndup(arg, t->cgroup_len)))
+		return st_error_set(err, ENOMEM, "pid tracking");
+	return 0;
+}
+
+/* The processes there now, from /proc. */
+static int scan_proc(struct st_pidtrack *t, struct st_error *err)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	if (!d)
+		return st_error_set(err, errno, "cannot read /proc");
 	while ((de = readdir(d))) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
@@ -260,18 +244,40 @@ int st_pidtrack_open(enum st_track_kind kind, const char *arg, struct st_pidtrac
 
 		set_verdict(t, (pid_t)pid, r);
 		/* a cgroup's records start with its oldest process */
-		if (r == 1 && kind == ST_TRACK_CGROUP && start_ms((pid_t)pid, &ms) &&
+		if (r == 1 && t->kind == ST_TRACK_CGROUP && start_ms((pid_t)pid, &ms) &&
 		    (!t->has_start || ms < t->start_ms)) {
 			t->start_ms = ms;
 			t->has_start = true;
 		}
 	}
 	closedir(d);
-	*out = t;
 	return 0;
-fail:
-	st_pidtrack_close(t);
-	return -1;
+}
+
+static void pidtrack_closep(struct st_pidtrack **t)
+{
+	st_pidtrack_close(*t);
+}
+
+int st_pidtrack_open(enum st_track_kind kind, const char *arg, struct st_pidtrack **out,
+		     struct st_error *err)
+{
+	__attribute__((cleanup(pidtrack_closep))) struct st_pidtrack *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return st_error_set(err, ENOMEM, "pid tracking");
+	t->fd = -1;
+	t->kind = kind;
+	if (set_target(t, arg, err) < 0)
+		return -1;
+	t->n_pids = pid_max() + 1;
+	if (!(t->verdict = calloc(t->n_pids, 1)))
+		return st_error_set(err, ENOMEM, "pid tracking");
+	/* subscribe first, then scan: a process born in between is in one or both */
+	if (subscribe(t, err) < 0 || scan_proc(t, err) < 0)
+		return -1;
+	*out = st_steal(t);
+	return 0;
 }
 
 void st_pidtrack_close(struct st_pidtrack *t)
