@@ -241,12 +241,6 @@ static error_t parse_learn_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child learn_children[] = {
-    ST_OUTPUT_CHILD(st_output_argp),
-    ST_CLI_COMMON_CHILD,
-    {0},
-};
-
 static const struct argp learn_argp = {
     learn_options,
     parse_learn_opt,
@@ -258,7 +252,7 @@ static const struct argp learn_argp = {
     "(/dev/kmsg) is read. The base's defaultAction stays unless --default-action changes it. "
     "Lists what it added on stderr. Exits 3 without writing when records may be missing (rate "
     "limits, auditd, records it cannot read).",
-    learn_children,
+    st_output_children,
     NULL,
     NULL};
 

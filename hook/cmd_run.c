@@ -222,12 +222,6 @@ static error_t parse_run_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child run_children[] = {
-    ST_OUTPUT_CHILD(st_output_argp),
-    ST_CLI_COMMON_CHILD,
-    {0},
-};
-
 static const struct argp run_argp = {
     run_options,
     parse_run_opt,
@@ -236,7 +230,7 @@ static const struct argp run_argp = {
     "every syscall it and its descendants make until it exits, and write a seccomp allow-list "
     "profile then (to stdout without -o). Exits with CMD's status, or 125 if tracing failed; "
     "a CMD that cannot be executed writes no profile. Options end at CMD.",
-    run_children,
+    st_output_children,
     NULL,
     NULL};
 

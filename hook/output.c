@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "cli.h"
 #include "fileio.h"
 #include "log.h"
 #include "profile_check.h"
@@ -122,6 +123,12 @@ static error_t parse_output_opt(int key, char *arg, struct argp_state *state)
 const struct argp st_output_argp = {output_options, parse_output_opt, NULL, NULL, NULL, NULL, NULL};
 const struct argp st_output_argp_no_path = {
     output_options + 1, parse_output_opt, NULL, NULL, NULL, NULL, NULL};
+
+const struct argp_child st_output_children[] = {
+    ST_OUTPUT_CHILD(st_output_argp),
+    ST_CLI_COMMON_CHILD,
+    {0},
+};
 
 /* The default action and errno chosen. */
 static int apply(struct st_profile *p, const struct st_output_opts *o, struct st_error *err)

@@ -38,6 +38,9 @@ extern const struct argp st_output_argp_no_path;
 	{                                                                                          \
 		&(argp), 0, "Output options:", 1                                                   \
 	}
+/* The children of a verb that writes a profile and takes no other child
+ * options: the output options (with -o) and the common ones (cli.h). */
+extern const struct argp_child st_output_children[];
 
 struct st_allow;
 struct st_outfile;
