@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck disable=SC2046 # lists of numbers split on purpose
 # Per-syscall cost of two builds of seccomp-trace (say main and a branch that
 # changes the BPF program), measured in the same rounds, alternating which

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Each trace records what happens in its own container, however namespaces
 # nest or are shared:
 # - under `run`, CMD has its own /proc (/proc/$$ is CMD);

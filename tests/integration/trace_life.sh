@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A trace's life. A container that never ran its workload leaves the old
 # profile byte for byte (podman with a missing command, a later prestart hook
 # that fails, a create deleted before start, run with a missing command). The
