@@ -463,6 +463,81 @@ __noinline int record_new(struct st_target *t, __u64 call, __u32 tgid, __u32 wha
 	return 0;
 }
 
+/* The call's ABI and number (x32's without its bit); false when it is not
+ * recorded (a number out of range, x32 where the kernel has none): counted. */
+static __always_inline bool call_abi(struct st_target *t, struct task_struct *task, __u64 *nr,
+				     __u64 *abi)
+{
+#if defined(__TARGET_ARCH_x86)
+	if (task->thread_info.status & TS_COMPAT) {
+		*abi = ST_ABI_COMPAT;
+	} else if (*nr & X32_SYSCALL_BIT) {
+		*abi = ST_ABI_X32;
+		*nr &= ~(__u64)X32_SYSCALL_BIT;
+	}
+#endif
+	if (*nr >= ST_MAX_SYSCALLS) {
+		__sync_fetch_and_add(&t->out_of_range, 1);
+		return false;
+	}
+	if (*abi == ST_ABI_X32 && !kernel_has_x32) {
+		__sync_fetch_and_add(&t->x32_refused, 1);
+		return false;
+	}
+	return true;
+}
+
+/* Whose call it is: the init's phase, or for another task the set-up's when
+ * a parent outside the target created it; *exit: the init's exit. */
+static __always_inline enum phase call_phase(struct st_target *t, struct task_struct *task, __u32 L,
+					     bool init, __u64 abi, __u64 nr, bool *exit)
+{
+	struct task_struct *parent;
+
+	if (init) {
+		*exit = is_exit(abi, nr);
+		return t->init_state & ST_INIT_STARTED ? PHASE_WORKLOAD : init_phase(t);
+	}
+	/* Was the task created in the target by a parent outside it (a
+	 * runtime's init, an exec'd process, one entering with setns)? For a
+	 * PID namespace at level L that is a parent at a lower level (a parent
+	 * is never in a deeper or sibling namespace); for a mount namespace
+	 * target, a parent in another mount namespace. */
+	parent = task->real_parent;
+	if (parent->thread_pid->level < L ||
+	    ((t->flags & ST_TARGET_MNTNS) && mntns_of(parent) != t->mntns))
+		return setup_phase();
+	return PHASE_WORKLOAD;
+}
+
+/* --args: the two arguments that matter, from the call's registers (NULL:
+ * the current task's); false when there are none to read (the call is not
+ * recorded then). */
+static __always_inline bool call_args(struct st_target *t, struct pt_regs *regs, __u64 abi,
+				      __u64 nr)
+{
+	__u64 a0, a1;
+
+	if (!regs)
+		regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!regs)
+		return false;
+#if defined(__TARGET_ARCH_x86)
+	if (abi == ST_ABI_COMPAT) {
+		a0 = (__u32)regs->bx;
+		a1 = (__u32)regs->cx;
+	} else {
+		a0 = regs->di;
+		a1 = regs->si;
+	}
+#else
+	a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	a1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+#endif
+	record_args(t, abi, nr, a0, a1);
+	return true;
+}
+
 /* Record the current task's call for target t, found at PID namespace level
  * L; `level` is the task's own (L is smaller for an outer target the task is
  * nested in, whose trace counts what nested containers do). task: the
@@ -473,10 +548,9 @@ __noinline int record_new(struct st_target *t, __u64 call, __u32 tgid, __u32 wha
 static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
 				  struct task_struct *task, struct pt_regs *regs, long id)
 {
-	__u64 nr = id, abi = ST_ABI_NATIVE, a0 = 0, a1 = 0, bit;
+	__u64 nr = id, abi = ST_ABI_NATIVE, bit;
 	__u32 tgid = task->tgid, word, zero = 0;
 	bool init, exec, exit = false;
-	struct task_struct *parent;
 	struct st_config *cfg;
 	struct st_key other;
 	enum phase phase;
@@ -505,40 +579,9 @@ static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
 			return;
 		}
 	}
-#if defined(__TARGET_ARCH_x86)
-	if (task->thread_info.status & TS_COMPAT) {
-		abi = ST_ABI_COMPAT;
-	} else if (nr & X32_SYSCALL_BIT) {
-		abi = ST_ABI_X32;
-		nr &= ~(__u64)X32_SYSCALL_BIT;
-	}
-#endif
-	if (nr >= ST_MAX_SYSCALLS) {
-		__sync_fetch_and_add(&t->out_of_range, 1);
+	if (!call_abi(t, task, &nr, &abi))
 		return;
-	}
-	if (abi == ST_ABI_X32 && !kernel_has_x32) {
-		__sync_fetch_and_add(&t->x32_refused, 1);
-		return;
-	}
-
-	if (init) {
-		phase = t->init_state & ST_INIT_STARTED ? PHASE_WORKLOAD : init_phase(t);
-		exit = is_exit(abi, nr);
-	} else {
-		/* Was the task created in the target by a parent outside it
-		 * (a runtime's init, an exec'd process, one entering with
-		 * setns)? For a PID namespace at level L that is a parent at
-		 * a lower level (a parent is never in a deeper or sibling
-		 * namespace); for a mount namespace target, a parent in
-		 * another mount namespace. */
-		parent = task->real_parent;
-		if (parent->thread_pid->level < L ||
-		    ((t->flags & ST_TARGET_MNTNS) && mntns_of(parent) != t->mntns))
-			phase = setup_phase();
-		else
-			phase = PHASE_WORKLOAD;
-	}
+	phase = call_phase(t, task, L, init, abi, nr, &exit);
 
 	/* Anything new? */
 	word = nr / 64;
@@ -559,25 +602,8 @@ static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
 		return;
 	}
 
-	if (phase != PHASE_SETUP && (t->flags & ST_TARGET_ARGS)) {
-		if (!regs)
-			regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-		if (!regs)
-			return;
-#if defined(__TARGET_ARCH_x86)
-		if (abi == ST_ABI_COMPAT) {
-			a0 = (__u32)regs->bx;
-			a1 = (__u32)regs->cx;
-		} else {
-			a0 = regs->di;
-			a1 = regs->si;
-		}
-#else
-		a0 = PT_REGS_PARM1_CORE_SYSCALL(regs);
-		a1 = PT_REGS_PARM2_CORE_SYSCALL(regs);
-#endif
-		record_args(t, abi, nr, a0, a1);
-	}
+	if (phase != PHASE_SETUP && (t->flags & ST_TARGET_ARGS) && !call_args(t, regs, abi, nr))
+		return;
 	record_new(t, abi << 32 | nr, tgid,
 		   L | phase << 8 | (exec ? NEW_EXEC : 0) | (exit ? NEW_EXIT : 0));
 }

@@ -38,15 +38,31 @@ static void set_msgv(struct st_error *err, const char *fmt, va_list ap)
 	va_end(copy);
 }
 
+int st_error_setv(struct st_error *err, int errnum, const char *fmt, va_list ap)
+{
+	err->errnum = errnum;
+	set_msgv(err, fmt, ap);
+	return -1;
+}
+
 int st_error_set(struct st_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 
-	err->errnum = errnum;
 	va_start(ap, fmt);
-	set_msgv(err, fmt, ap);
+	st_error_setv(err, errnum, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+void st_error_append(struct st_error *err, const char *text)
+{
+	char *both;
+
+	if (asprintf(&both, "%s%s", err->msg, text) < 0)
+		return; /* out of memory: the message without the hint */
+	set_msg(err, both);
+	free(both);
 }
 
 int st_error_wrap(struct st_error *err, const char *fmt, ...)

@@ -5,6 +5,7 @@
 #ifndef ST_ERROR_H
 #define ST_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct st_error {
@@ -18,6 +19,11 @@ struct st_error {
 /* Set the error; returns -1 so callers can `return st_error_set(...)`. */
 int st_error_set(struct st_error *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* st_error_set with a va_list. */
+int st_error_setv(struct st_error *err, int errnum, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+/* Add text after the message of an error already set (a hint). */
+void st_error_append(struct st_error *err, const char *text);
 /* Prefix context ("reading base profile: ...") to an error already set. */
 int st_error_wrap(struct st_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "message: strerror(errnum)" into buf (ST_ERROR_TEXT_MAX bytes hold it). */

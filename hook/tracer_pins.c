@@ -35,19 +35,14 @@ static const char *const old_pin_names[] = {"link"};
 
 int st_bpf_error(struct st_error *err, int e, const char *fmt, ...)
 {
-	cleanup_free char *what = NULL;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&what, fmt, ap);
+	st_error_setv(err, e, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return st_error_set(err, ENOMEM, "%s", fmt);
 	if (e == EPERM || e == EACCES)
-		return st_error_set(
-		    err, e, "%s (BPF needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)", what);
-	return st_error_set(err, e, "%s", what);
+		st_error_append(err, " (BPF needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)");
+	return -1;
 }
 
 void st_pins_init(struct st_pins *p, uint64_t object_hash)

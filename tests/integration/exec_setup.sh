@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Set-up tasks and who made each call first.
 # - A process exec'd into a traced container (runc exec, crun exec, podman
-#   exec) is gated like the container's own process: what the runtime does
-#   before that process loads its seccomp filter stays out of the profile,
+#   exec) is scoped like the container's own process (--scope
+#   after-seccomp): what the runtime does before that process loads its
+#   seccomp filter stays out of the profile,
 #   what it does under the filter up to its exec is the runtime allowance
 #   (kept, and reported as a set of its own), what the exec'd program does is
 #   the workload's.
