@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace merge: see profile_merge.h for the rules. The merge works on
  * (syscall, rule) entries: every name of every rule of every input, with a
  * canonical key of the rule's action and conditions. A syscall's entries are
@@ -796,19 +797,10 @@ static int build_rules(const struct merger *m, struct st_profile *out, struct st
 
 static char *canon_value(yajl_val v)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int rc;
+	struct st_memstream m;
+	FILE *f = st_memstream_open(&m);
 
-	if (!f)
-		return NULL;
-	rc = put_json(f, v);
-	if (fclose(f) != 0 || rc < 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return f ? st_memstream_done(&m, put_json(f, v)) : NULL;
 }
 
 static int str_qcmp(const void *a, const void *b)

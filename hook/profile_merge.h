@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Merging profiles (seccomp-trace merge): one profile that lets through what
  * any input lets through, never widening an explicit denial unless asked,
  * and the very same bytes whatever the inputs' order and grouping:

@@ -79,9 +79,8 @@ static int put_args(FILE *f, const struct st_rule *r)
 
 char *st_rule_conditions(const struct st_rule *r)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct st_memstream m;
+	FILE *f = st_memstream_open(&m);
 	int rc;
 
 	if (!f)
@@ -91,11 +90,7 @@ char *st_rule_conditions(const struct st_rule *r)
 		rc = put_filter(f, "includes", r->includes);
 	if (rc == 0)
 		rc = put_filter(f, "excludes", r->excludes);
-	if (fclose(f) != 0 || rc < 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return st_memstream_done(&m, rc);
 }
 
 static bool same_name_set(const struct st_rule *a, const struct st_rule *b)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 void strv_free(char **v, size_t n)
 {
 	if (!v)
@@ -91,17 +93,12 @@ void strv_sort(char **v, size_t n)
 
 char *strv_join(char *const *v, size_t n, const char *sep)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct st_memstream m;
+	FILE *f = st_memstream_open(&m);
 
 	if (!f)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s%s", i ? sep : "", v[i]);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return st_memstream_done(&m, 0);
 }

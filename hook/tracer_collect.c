@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "util.h"
 
 /* The executable of process tgid (the tracer's numbering), as the process
  * sees it: /proc/<tgid>/exe with the process's root taken off when under it
@@ -148,9 +149,8 @@ static void collect_args(const struct st_target *val, struct st_arg_values *out)
 /* "name name ..." of a set, for the log (malloc'ed; NULL without memory). */
 static char *set_names(const struct st_sysset *s)
 {
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
+	struct st_memstream m;
+	FILE *f = st_memstream_open(&m);
 
 	if (!f)
 		return NULL;
@@ -165,11 +165,7 @@ static char *set_names(const struct st_sysset *s)
 			if (abi != ST_ABI_NATIVE)
 				fprintf(f, "(%s)", st_abi_arch_name(abi) ?: "?");
 		}
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	return st_memstream_done(&m, 0);
 }
 
 unsigned st_collect_missing(const struct st_collector *c, const struct st_target *kernel)

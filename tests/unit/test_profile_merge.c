@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Merging profiles (profile_merge.h): the same bytes in any order and
  * grouping, an allow in any input kept (an unconditional one subsuming the
  * conditional ones), explicit denials never widened unless --allow-wins, the
