@@ -21,8 +21,10 @@ old=$(realpath "$1") new=$(realpath "$2")
 rounds=${3:-9}
 calls=${4:-5000000}
 for b in "$old" "$new"; do
-	[ -x "$b/seccomp-trace" ] && [ -e "$b/bpf/seccomp_trace_bpf.bpf.o" ] ||
-		{ echo "ab_cost: $b is not a build directory with seccomp-trace" >&2; exit 2; }
+	if [ ! -x "$b/seccomp-trace" ] || [ ! -e "$b/bpf/seccomp_trace_bpf.bpf.o" ]; then
+		echo "ab_cost: $b is not a build directory with seccomp-trace" >&2
+		exit 2
+	fi
 done
 ST_SOURCE=$(cd "$(dirname "$0")/../.." && pwd)
 export ST_SOURCE ST_PROBE=$new/tests/stprobe ST_BIN=$new/seccomp-trace

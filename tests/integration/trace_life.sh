@@ -15,7 +15,6 @@ mkdir -p "$T/out"
 cat >"$T/old.json" <<'JSON'
 {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"}]}
 JSON
-n=0
 # never_started WHAT LOG: the profile at $T/out/p.json is the old one, and
 # the log says why.
 never_started() {
