@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Hook latency of two builds of seccomp-trace, measured in the same rounds,
 # alternating which goes first: `runc run` of a busybox `true` whose prestart
 # hook is the build's seccomp-trace, wrapped in benchtool hooktime (the hook
