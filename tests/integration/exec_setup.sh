@@ -14,19 +14,19 @@
 . "$(dirname "$0")/../containers.sh"
 
 # exec_into RUNTIME: a traced container that sleeps, `RUNTIME exec` of a
-# program calling membarrier into it (it lives on a moment, so that its
+# program calling membarrier into it (it lives on a second, so that its
 # executable can be read); its profile is $T/RUNTIME.json.
 exec_into() {
 	local rt=$1
 	ct_bundle "$T/$rt" --annotation "of:$T/$rt.json" --log "$T/$rt.log" --hook-args -v \
-		--seccomp "$CT_TRACE_SECCOMP" -- stprobe sleep:1500
+		--seccomp "$CT_TRACE_SECCOMP" -- stprobe sleep:3000
 	ct_run "$rt" "$T/$rt" "st-exec-$$-$rt" >/dev/null &
 	local pid=$!
 	for _ in $(seq 100); do
 		[ "$("$rt" --root "$CT_STATE/$rt" state "st-exec-$$-$rt" 2>/dev/null | jq -r .status)" = running ] && break
 		sleep 0.05
 	done
-	"$rt" --root "$CT_STATE/$rt" exec "st-exec-$$-$rt" stprobe membarrier sleep:300 ||
+	"$rt" --root "$CT_STATE/$rt" exec "st-exec-$$-$rt" stprobe membarrier sleep:1000 ||
 		die "$rt exec into the traced container failed"
 	wait $pid || die "$rt: the container failed"
 	ct_wait_file "$T/$rt.json" || die "$rt: no profile: $(cat "$T/$rt.log")"
@@ -92,7 +92,7 @@ assert_lacks "$T/podman.json" close_range seccomp
 
 # run: the first call of each syscall, with CMD's PID in its namespace and
 # its executable; a forked child that made its call and is gone has none.
-"$ST_BIN" run -v -o "$T/run.json" -- "$ST_PROBE" membarrier fork:kcmp 2>"$T/run.log"
+"$ST_BIN" run -v -o "$T/run.json" -- "$ST_PROBE" membarrier sleep:1000 fork:kcmp 2>"$T/run.log"
 grep -qx "seccomp-trace: first membarrier (SCMP_ARCH_X86_64 #[0-9]*) \[all,workload\] by stprobe, pid 2 in the container ($ST_PROBE)" "$T/run.log" ||
 	die "run: $(grep 'first membarrier' "$T/run.log")"
 grep -Eq 'seccomp-trace: first kcmp \(SCMP_ARCH_X86_64 #[0-9]+\) \[all,workload\] by stprobe, pid 3 in the container \((executable unknown|'"$ST_PROBE"')\)$' "$T/run.log" ||
