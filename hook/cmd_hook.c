@@ -10,6 +10,7 @@
  * profile, logging to syslog and to the --log file. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #include "profile.h"
 #include "profile_json.h"
 #include "profile_trace.h"
+#include "report.h"
 #include "tracer.h"
 
 /* How long the hook waits for the tracer to arm; the runtime waits for us. */
@@ -47,6 +49,8 @@ struct hook_opts {
 	const char *log_file;
 	enum hook_scope scope;
 	bool args;
+	bool report; /* --report: beside of: */
+	enum st_report_format report_format;
 	struct st_output_opts out; /* out.path: the annotation's of: */
 	struct st_allow allow;	   /* --allow-dir */
 };
@@ -68,6 +72,31 @@ static void set_tag(const struct st_oci_state *state)
 
 	snprintf(tag, sizeof(tag), "seccomp-trace[%.12s]", state->id ? state->id : "?");
 	st_log_set_tag(tag);
+}
+
+/* --report: the report's name beside of: (the same directory, held by
+ * job->out), and what is there now checked as of: is, so that a hostile
+ * name fails the create rather than the write. */
+static int open_report(const struct hook_job *job, struct st_outfile *t, struct st_error *err)
+{
+	char name[NAME_MAX + 1];
+
+	if (st_report_name_beside(job->out.base, job->opts.report_format, name, sizeof(name), err) <
+	    0)
+		return -1;
+	return st_outfile_open_beside(&job->out, name, &st_report_kind, t, err);
+}
+
+static int check_report(const struct hook_job *job, struct st_error *err)
+{
+	struct st_outfile t = {.dfd = -1};
+	int rc;
+
+	if (!job->opts.report)
+		return 0;
+	rc = open_report(job, &t, err);
+	st_outfile_close(&t);
+	return rc;
 }
 
 /* Everything that can be checked while the runtime still reads our stderr. */
@@ -97,7 +126,8 @@ static int prepare(struct hook_job *job, struct st_error *err)
 	    st_profile_read_file_in(&job->opts.allow, job->req.input, &job->base, err) < 0)
 		return st_error_wrap(err, "cannot use if: base profile");
 	job->opts.out.path = job->req.output;
-	if (st_output_open(&job->opts.out, &job->opts.allow, &job->out, err) < 0)
+	if (st_output_open(&job->opts.out, &job->opts.allow, &job->out, err) < 0 ||
+	    check_report(job, err) < 0)
 		return -1;
 
 	job->pidfd = pidfd_open(job->state.pid, 0);
@@ -156,6 +186,43 @@ static void pick_set(const struct hook_job *job, const struct st_trace_result *r
 	st_sysset_add_signal_return(out, &res->all, true);
 }
 
+/* The directory may have moved since the create: say where it went. */
+static void log_written(const struct hook_job *job)
+{
+	char buf[PATH_MAX + 64];
+	bool moved;
+
+	st_outfile_where(&job->out, &moved, buf, sizeof(buf));
+	if (moved)
+		st_warn("profile written to %s (of: %s: its directory was moved while the "
+			"container ran)",
+			buf, job->req.output);
+	else
+		st_info("profile written to %s", buf);
+}
+
+/* --report, once the profile is written: into of:'s directory (the one the
+ * tracer holds), under the name checked at create. */
+static int write_report(const struct hook_job *job, const struct st_trace_result *res,
+			const struct st_sysset *set, const struct st_profile *p,
+			struct st_error *err)
+{
+	struct st_report_info info = {.profile = job->req.output,
+				      .container_id = job->state.id,
+				      .container_pid = job->state.pid,
+				      .scope =
+					  job->opts.scope == SCOPE_ALL ? "all" : "after-seccomp"};
+	struct st_outfile t = {.dfd = -1};
+	int rc = open_report(job, &t, err);
+
+	if (rc == 0)
+		rc = st_report_emit(&t, res, set, p, &info, job->opts.report_format, err);
+	if (rc == 0)
+		st_info("report written to %s", t.path);
+	st_outfile_close(&t);
+	return rc < 0 ? st_error_wrap(err, "profile written, report not") : 0;
+}
+
 static int on_signal(void *ctx, const struct signalfd_siginfo *si)
 {
 	(void)ctx;
@@ -166,7 +233,7 @@ static int on_signal(void *ctx, const struct signalfd_siginfo *si)
 static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd)
 {
 	struct st_error err = {0};
-	struct st_trace_result res;
+	struct st_trace_result res = {0};
 	struct st_profile *p = NULL;
 	struct st_sysset set;
 	char buf[ST_ERROR_TEXT_MAX];
@@ -193,27 +260,22 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 	}
 	if (rc == 0) {
 		pick_set(job, &res, &set);
-		st_trace_result_free(&res);
 		rc = st_profile_build_args(&set, job->opts.args ? &res.args : NULL, job->base, &p,
 					   &err);
 	}
 	if (rc == 0)
 		rc = st_output_emit(p, &job->opts.out, &job->out, &err);
+	if (rc == 0)
+		log_written(job);
+	if (rc == 0 && job->opts.report)
+		rc = write_report(job, &res, &set, p, &err);
 	if (p != job->base)
 		st_profile_free(p);
+	st_trace_result_free(&res);
 	if (rc < 0) {
 		st_err("%s", st_error_text(&err, buf, sizeof(buf)));
 		return -1;
 	}
-	/* The directory may have moved since the create: say where it went. */
-	bool moved;
-	st_outfile_where(&job->out, &moved, buf, sizeof(buf));
-	if (moved)
-		st_warn("profile written to %s (of: %s: its directory was moved while the "
-			"container ran)",
-			buf, job->req.output);
-	else
-		st_info("profile written to %s", buf);
 	return 0;
 }
 
@@ -340,7 +402,7 @@ static int await_tracer(int fd, pid_t tracer, struct st_error *err)
 	return st_error_set(err, 0, "%s", buf);
 }
 
-enum { OPT_LOG = 0x100, OPT_SCOPE, OPT_ARGS, OPT_ALLOW_DIR };
+enum { OPT_LOG = 0x100, OPT_SCOPE, OPT_ARGS, OPT_ALLOW_DIR, OPT_REPORT };
 
 static const struct argp_option hook_options[] = {
     {"log", OPT_LOG, "FILE", 0, "Also log to FILE (syslog always)", 0},
@@ -353,6 +415,11 @@ static const struct argp_option hook_options[] = {
     {"allow-dir", OPT_ALLOW_DIR, "DIR", 0,
      "Read if: and write of: only beneath DIR (repeatable); the kernel resolves the path inside "
      "DIR: no .., symlink or race leads out",
+     0},
+    {"report", OPT_REPORT, "json|markdown", OPTION_ARG_OPTIONAL,
+     "Also write which process made each syscall first, beside of: as NAME.report.json (or "
+     "NAME.report.md) for of:NAME.json; an existing file there is replaced only if it is a "
+     "report",
      0},
     {0},
 };
@@ -380,6 +447,11 @@ static error_t parse_hook_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_ARGS:
 		o->args = true;
+		return 0;
+	case OPT_REPORT:
+		o->report = true;
+		if (arg && st_report_format_parse(arg, &o->report_format) < 0)
+			argp_error(state, "--report '%s': expected json or markdown", arg);
 		return 0;
 	case OPT_ALLOW_DIR:
 		if (st_allow_add(&o->allow, arg, &err) < 0)

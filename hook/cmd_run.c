@@ -28,6 +28,7 @@
 #include "profile.h"
 #include "profile_json.h"
 #include "profile_trace.h"
+#include "report.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -179,18 +180,23 @@ static __attribute__((noreturn)) void run_init(char **argv, int go_rd, int statu
 
 struct run_opts {
 	const char *base;
+	const char *report; /* --report */
 	bool args;
 	char **cmd; /* CMD [ARG...]: the rest of the command line */
 	struct st_output_opts out;
 };
 
-enum { OPT_ARGS = 0x100 };
+enum { OPT_ARGS = 0x100, OPT_REPORT };
 
 static const struct argp_option run_options[] = {
     {"base", 'b', "FILE", 0, "Start from this profile and add what was seen", 0},
     {"args", OPT_ARGS, NULL, 0,
      "Record the arguments that matter of socket, clone, personality, prctl, fcntl, "
      "set/getsockopt and ioctl, and allow only the values seen (see seccomp-trace(1))",
+     0},
+    {"report", OPT_REPORT, "FILE", 0,
+     "Also write which process made each syscall first, and whether the workload or the "
+     "runtime allowance made it (markdown when FILE ends in .md, else JSON)",
      0},
     {0},
 };
@@ -208,6 +214,9 @@ static error_t parse_run_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_ARGS:
 		o->args = true;
+		return 0;
+	case OPT_REPORT:
+		o->report = arg;
 		return 0;
 	case ARGP_KEY_ARG:
 		/* CMD: it and everything after it are CMD's (run cmd -v). */
@@ -238,7 +247,8 @@ static const struct argp run_argp = {
 struct run_job {
 	struct run_opts opts;
 	struct st_profile *base;
-	struct st_outfile out; /* -o: its directory held from the start */
+	struct st_outfile out;	  /* -o: its directory held from the start */
+	struct st_outfile report; /* --report: the same */
 	struct st_tracer *tracer;
 	int go[2];	/* CMD waits for a byte on go[0]: tracing is armed */
 	int status[2];	/* the init reports CMD's wait status on status[1] */
@@ -291,6 +301,8 @@ static int run_prepare(struct run_job *job, struct st_error *err)
 		return st_error_wrap(err, "cannot use base profile");
 	/* The output's directory is checked (and held) before CMD runs. */
 	if (st_output_open(&job->opts.out, NULL, &job->out, err) < 0 ||
+	    (job->opts.report && st_outfile_open_kind(NULL, job->opts.report, &st_report_kind,
+						      &job->report, err) < 0) ||
 	    st_tracer_open(&job->tracer, err) < 0)
 		return -1;
 	if (pipe2(job->go, O_CLOEXEC) < 0 || pipe2(job->status, O_CLOEXEC) < 0)
@@ -371,19 +383,31 @@ static int run_wait(struct run_job *job, int *status, struct st_error *err)
 	return 0;
 }
 
+/* --report: who made each syscall first. */
+static int run_write_report(struct run_job *job, const struct st_trace_result *res,
+			    const struct st_sysset *set, const struct st_profile *p,
+			    struct st_error *err)
+{
+	struct st_report_info info = {.profile = job->opts.out.path, .command = job->opts.cmd};
+
+	return st_report_emit(&job->report, res, set, p, &info,
+			      st_report_format_of(job->opts.report), err);
+}
+
 /* CMD's status stands only if its profile is complete and written. 1: CMD
  * never started (its exec failed, as it said): no profile, CMD's status. */
 static int run_write_profile(struct run_job *job, struct st_error *err)
 {
 	struct st_trace_result res;
 	struct st_profile *p = NULL;
-	struct st_sysset *set = &res.workload;
+	struct st_sysset workload, *set = &workload; /* res's sets stay as seen: --report */
 	int rc;
 
 	if (st_tracer_finish(job->tracer, &res, err) < 0)
 		return -1;
-	st_trace_result_free(&res);
+	workload = res.workload;
 	if (!res.started) {
+		st_trace_result_free(&res);
 		fprintf(stderr, "seccomp-trace: %s never started: no profile written\n",
 			job->opts.cmd[0]);
 		return 1;
@@ -391,14 +415,17 @@ static int run_write_profile(struct run_job *job, struct st_error *err)
 	st_sysset_merge(set, &res.allowance);
 	/* A handler CMD installed may run in production even if no signal came here. */
 	st_sysset_add_signal_return(set, set, false);
-	if (st_profile_build_args(set, job->opts.args ? &res.args : NULL, job->base, &p, err) < 0)
-		return -1;
-	rc = st_output_emit(p, &job->opts.out, &job->out, err);
+	rc = st_profile_build_args(set, job->opts.args ? &res.args : NULL, job->base, &p, err);
+	if (rc == 0)
+		rc = st_output_emit(p, &job->opts.out, &job->out, err);
 	if (rc == 0 && job->opts.out.path)
 		st_info("profile written to %s (%u syscalls seen)", job->opts.out.path,
 			st_sysset_count(set));
+	if (rc == 0 && job->opts.report)
+		rc = run_write_report(job, &res, set, p, err);
 	if (p != job->base)
 		st_profile_free(p);
+	st_trace_result_free(&res);
 	return rc;
 }
 
@@ -410,6 +437,7 @@ static void run_cleanup(struct run_job *job)
 	}
 	st_tracer_close(job->tracer);
 	st_outfile_close(&job->out);
+	st_outfile_close(&job->report);
 	st_profile_free(job->base);
 	for (int i = 0; i < 2; i++) {
 		close_fd(&job->go[i]);
@@ -420,7 +448,11 @@ static void run_cleanup(struct run_job *job)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_job job = {.out = {.dfd = -1}, .go = {-1, -1}, .status = {-1, -1}, .sigfd = -1};
+	struct run_job job = {.out = {.dfd = -1},
+			      .report = {.dfd = -1},
+			      .go = {-1, -1},
+			      .status = {-1, -1},
+			      .sigfd = -1};
 	struct st_error err = {0};
 	int status = 0, rc;
 

@@ -427,16 +427,14 @@ int st_read_file(const char *path, size_t max, char **out, size_t *len, struct s
 /* ---- writing ---- */
 
 /* What an existing output may be replaced from: a profile (Docker/OCI JSON
- * with a defaultAction, or a security-profiles-operator SeccompProfile), or
- * an empty file (nothing to lose). */
+ * with a defaultAction, or a security-profiles-operator SeccompProfile); an
+ * empty file (nothing to lose) is checked by the caller. */
 static bool is_profile(const char *text, size_t len)
 {
 	cleanup_yajl_tree yajl_val root = NULL;
 	struct st_error err = {0};
 	const char *s = text;
 
-	if (!len)
-		return true;
 	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
 		s++;
 	if (*s == '{') {
@@ -452,9 +450,12 @@ static bool is_profile(const char *text, size_t len)
 	       strstr(s, "\nkind: SeccompProfile\n");
 }
 
+const struct st_outfile_kind st_outfile_profile = {"a seccomp profile", "a profile", is_profile};
+
 /* What is at the target now: *exists, and 0 if it may be replaced. */
 static int check_existing(const struct st_outfile *t, bool *exists, struct st_error *err)
 {
+	const struct st_outfile_kind *kind = t->kind ? t->kind : &st_outfile_profile;
 	cleanup_free char *text = NULL;
 	cleanup_close int fd = -1;
 	struct stat st;
@@ -479,13 +480,13 @@ static int check_existing(const struct st_outfile *t, bool *exists, struct st_er
 			return -1;
 		if (read_all(fd, t->path, ST_MAX_INPUT_BYTES, &text, &len, err) < 0)
 			return -1;
-		if (is_profile(text, len))
+		if (!len || kind->ours(text, len))
 			return 0;
 	}
 	return st_error_set(err, 0,
-			    "cannot write %s: it exists and is not a seccomp profile (only a "
-			    "profile or an empty file is ever replaced)",
-			    t->path);
+			    "cannot write %s: it exists and is not %s (only %s or an empty file "
+			    "is ever replaced)",
+			    t->path, kind->what, kind->some);
 }
 
 /* A fresh temporary file next to the target: ".<base>.<random>". */
@@ -540,12 +541,19 @@ void st_outfile_close(struct st_outfile *t)
 int st_outfile_open(const struct st_allow *allow, const char *path, struct st_outfile *t,
 		    struct st_error *err)
 {
+	return st_outfile_open_kind(allow, path, NULL, t, err);
+}
+
+int st_outfile_open_kind(const struct st_allow *allow, const char *path,
+			 const struct st_outfile_kind *kind, struct st_outfile *t,
+			 struct st_error *err)
+{
 	char dir[PATH_MAX], tmp[NAME_MAX + 1];
 	const char *base;
 	bool exists, public;
 	int fd;
 
-	*t = (struct st_outfile){.dfd = -1};
+	*t = (struct st_outfile){.dfd = -1, .kind = kind};
 	if (split_path("write", path, dir, sizeof(dir), &base, err) < 0)
 		return -1;
 	if (!(t->path = strdup(path)) || !(t->dir = strdup(dir))) {
@@ -569,6 +577,45 @@ int st_outfile_open(const struct st_allow *allow, const char *path, struct st_ou
 fail:
 	st_outfile_close(t);
 	return -1;
+}
+
+int st_outfile_open_beside(const struct st_outfile *of, const char *name,
+			   const struct st_outfile_kind *kind, struct st_outfile *t,
+			   struct st_error *err)
+{
+	bool exists;
+
+	*t = (struct st_outfile){.dfd = -1, .kind = kind};
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return st_error_set(err, EINVAL, "cannot write %s beside %s: not a file name", name,
+				    of->path);
+	if (asprintf(&t->path, "%s%s%s", of->dir, strcmp(of->dir, "/") ? "/" : "", name) < 0) {
+		t->path = NULL;
+		return st_error_set(err, ENOMEM, "cannot write %s", name);
+	}
+	/* room for the temporary file's ".NAME.xxxxxxxx" too */
+	if (strlen(name) > NAME_MAX - 10) {
+		st_error_set(err, ENAMETOOLONG, "cannot write %s", t->path);
+		st_outfile_close(t);
+		return -1;
+	}
+	t->base = t->path + strlen(t->path) - strlen(name);
+	if (!(t->dir = strdup(of->dir)) || (of->real && !(t->real = strdup(of->real)))) {
+		st_outfile_close(t);
+		return st_error_set(err, ENOMEM, "cannot write %s", name);
+	}
+	t->dfd = fcntl(of->dfd, F_DUPFD_CLOEXEC, 0);
+	if (t->dfd < 0) {
+		st_error_set(err, errno, "cannot write %s", t->path);
+		st_outfile_close(t);
+		return -1;
+	}
+	/* The directory was proven writable when `of` was opened. */
+	if (check_existing(t, &exists, err) < 0) {
+		st_outfile_close(t);
+		return -1;
+	}
+	return 0;
 }
 
 int st_outfile_write(struct st_outfile *t, const void *data, size_t len, mode_t mode,

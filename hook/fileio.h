@@ -41,16 +41,27 @@ int st_read_file_in(const struct st_allow *allow, const char *path, size_t max, 
 /* Read all of fd (a pipe: the OCI state on stdin) up to max bytes. */
 int st_read_fd(int fd, const char *what, size_t max, char **out, size_t *len, struct st_error *err);
 
-/* Where a profile will be written: its directory, resolved (under an
- * st_allow), checked and proven writable when the target is opened, stays
- * open until the write, which goes into that directory whatever happens to
- * its path meanwhile. */
+/* What kind of file a target holds: what is there already is replaced only
+ * if it is of this kind (ours() true) or empty, never another file. */
+struct st_outfile_kind {
+	const char *what; /* "a seccomp profile", for messages */
+	const char *some; /* "a profile" */
+	bool (*ours)(const char *text, size_t len);
+};
+/* Docker/OCI JSON with a defaultAction, or a SeccompProfile. */
+extern const struct st_outfile_kind st_outfile_profile;
+
+/* Where a profile (or a file of another kind) will be written: its
+ * directory, resolved (under an st_allow), checked and proven writable when
+ * the target is opened, stays open until the write, which goes into that
+ * directory whatever happens to its path meanwhile. */
 struct st_outfile {
 	char *path; /* as given */
 	char *dir;  /* its directory, as given */
 	char *base; /* final component */
 	char *real; /* the directory's path when it was opened (kernel's view) */
 	int dfd;    /* the directory; -1 once closed */
+	const struct st_outfile_kind *kind; /* NULL: st_outfile_profile */
 };
 
 /* Open path's directory and check it: not on a kernel filesystem, a file can
@@ -60,6 +71,16 @@ struct st_outfile {
  * or another file. */
 int st_outfile_open(const struct st_allow *allow, const char *path, struct st_outfile *t,
 		    struct st_error *err);
+/* The same for a file of another kind. */
+int st_outfile_open_kind(const struct st_allow *allow, const char *path,
+			 const struct st_outfile_kind *kind, struct st_outfile *t,
+			 struct st_error *err);
+/* A file named name (one component) in the directory `of` holds (a
+ * descriptor of its own on that very directory: the same one, whatever
+ * happened to its path), checked as st_outfile_open checks a target. */
+int st_outfile_open_beside(const struct st_outfile *of, const char *name,
+			   const struct st_outfile_kind *kind, struct st_outfile *t,
+			   struct st_error *err);
 /* Replace the target with data (at most ST_MAX_INPUT_BYTES): a temporary
  * file in the held directory, fsync, the target checked again, rename, fsync
  * of the directory. On failure the target is left as it was. */

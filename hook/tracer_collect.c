@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "report.h"
 #include "util.h"
 
 /* The executable of process tgid (the tracer's numbering), as the process
@@ -30,13 +31,15 @@ static char *exe_of(uint32_t tgid, const char *comm)
 	n = fd < 0 ? -1 : read(fd, now, sizeof(now) - 1);
 	if (n <= 0)
 		return NULL;
-	now[n] = '\0';
-	now[strcspn(now, "\n")] = '\0';
+	/* the kernel's newline ends it; a name may hold newlines of its own */
+	now[n - (now[n - 1] == '\n')] = '\0';
 	if (strcmp(now, comm))
 		return NULL;
 	snprintf(path, sizeof(path), "/proc/%u/exe", tgid);
 	n = readlink(path, exe, sizeof(exe) - 1);
-	if (n <= 0)
+	/* "/": a file of a mount that is not ours to name (a runtime's cloned
+	 * binary while it sets a container up) */
+	if (n <= 1)
 		return NULL;
 	exe[n] = '\0';
 	snprintf(path, sizeof(path), "/proc/%u/root", tgid);
@@ -81,12 +84,15 @@ static void add_first(struct st_collector *c, const struct st_event *e)
 	f->exe = exe_of(e->tgid, f->comm);
 	if (st_log_get_level() >= ST_LOG_DEBUG) {
 		cleanup_free char *name = st_syscall_name(e->abi, e->nr);
+		/* the process chose both: no control characters into the log */
+		cleanup_free char *comm = st_printable(f->comm);
+		cleanup_free char *exe = f->exe ? st_printable(f->exe) : NULL;
 		char sets[32];
 
 		st_debug("first %s (%s #%u) [%s] by %s, pid %u in the container (%s)",
 			 name ? name : "?", st_abi_arch_name(e->abi) ?: "?", e->nr,
-			 sets_text(e->flags, sets, sizeof(sets)), f->comm, f->ns_pid,
-			 f->exe ? f->exe : "executable unknown");
+			 sets_text(e->flags, sets, sizeof(sets)), comm ? comm : "?", f->ns_pid,
+			 exe ? exe : "executable unknown");
 	}
 }
 
@@ -211,6 +217,7 @@ int st_collect_finish(struct st_collector *c, const struct st_target *kernel,
 			st_sysset_count(&c->res.allowance));
 		st_debug("runtime allowance: %s", names ? names : "?");
 	}
+	st_report_log_summary(&c->res);
 	c->res.started = kernel->init_state & ST_INIT_STARTED;
 	c->res.filtered = kernel->init_state & ST_INIT_FILTERED;
 	c->res.foreign = kernel->foreign;

@@ -11,6 +11,8 @@
  *   loop:ACTION:N      make it N times (N = 0: until killed)
  *   getppid:N          N getppid calls, prints ns per call on stdout
  *   write              write "stprobe\n" to stdout
+ *   comm:NAME          name the process NAME (prctl PR_SET_NAME: any bytes, cut
+ *                      at 15)
  *   mkdir:PATH         mkdir PATH, print strerror on failure and exit 1
  *   sleep:MS           sleep
  *   eof                read stdin until its end (its writers closed it)
@@ -111,6 +113,9 @@ static int one(const char *a)
 		raw(SYS_sched_getattr, 0, (long)buf, sizeof(buf), 0, 0);
 	} else if (!strcmp(a, "write")) {
 		if (write(1, "stprobe\n", 8) != 8)
+			return 1;
+	} else if (!strncmp(a, "comm:", 5)) {
+		if (prctl(PR_SET_NAME, a + 5) < 0)
 			return 1;
 	} else if (!strncmp(a, "thread:", 7)) {
 		pthread_t th;
