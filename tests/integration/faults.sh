@@ -30,7 +30,8 @@ assert_allows "$T/out/p2.json" membarrier
 # The output filesystem is full: a clear error in the log, no partial file.
 mkdir -p "$T/full"
 mount -t tmpfs -o size=64k tmpfs "$T/full"
-trap 'umount "$T/full" 2>/dev/null || true; st_on_exit' EXIT
+unmount_full() { umount "$T/full" 2>/dev/null || true; }
+st_at_exit unmount_full
 dd if=/dev/zero of="$T/full/filler" bs=4k 2>/dev/null || true
 ct_bundle "$T/b3" --annotation "of:$T/full/p.json" --log "$T/full.log" -- ls /
 ct_run runc "$T/b3" "st-fault-$$-3" >/dev/null || die "container failed"
@@ -40,11 +41,13 @@ grep -q "error: cannot write $T/full/p.json: No space left on device" "$T/full.l
 [ "$(ls -A "$T/full")" = filler ] || die "partial files: $(ls -A "$T/full")"
 umount "$T/full"
 
-# The ring buffer overflows (test-only build: 4 KiB ring, every call sent, no
-# draining): lost events are counted and the profile is refused.
+# The ring buffer overflows (test-only build: a 4 KiB ring, some 70 events,
+# drained only at the end; a call seen before sends nothing, so a burst of
+# some 100 distinct calls): lost events are counted and the profile is
+# refused.
 tiny=$(dirname "$ST_BIN")/seccomp-trace-tinyring
 set +e
-"$tiny" run -o "$T/tiny.json" -- "$ST_PROBE" getppid:20000 >/dev/null 2>"$T/tiny.err"
+"$tiny" run -o "$T/tiny.json" -- "$ST_PROBE" many >/dev/null 2>"$T/tiny.err"
 rc=$?
 set -e
 [ $rc -eq 125 ] || die "tiny ring: exit $rc"
@@ -89,7 +92,13 @@ valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indire
 	--errors-for-leak-kinds=definite,indirect --suppressions="$ST_SOURCE/tests/valgrind.supp" -q \
 	"$ST_BIN" run --args -o "$T/vg.json" -- "$ST_PROBE" membarrier socket:unix 2>"$T/vg.err" ||
 	die "valgrind: $(grep -v WARNING "$T/vg.err")"
-! grep -v 'WARNING\|unhandled eBPF command\|^--[0-9]*-- *$' "$T/vg.err" | grep -q . ||
-	die "valgrind reported: $(cat "$T/vg.err")"
+# valgrind knows neither the newer bpf() commands nor x32 syscalls: the
+# tracer's probe for x32 (an x32 getpid, 0x40000027) is the one it may not
+# handle, with its advice to write a handler.
+! grep 'unhandled amd64-linux syscall' "$T/vg.err" | grep -qv 'syscall: 1073741863$' ||
+	die "valgrind: an unhandled syscall: $(cat "$T/vg.err")"
+! grep -v 'WARNING\|unhandled eBPF command\|^--[0-9]*-- *$' "$T/vg.err" |
+	grep -v 'You may be able to write your own handler\|README_MISSING_SYSCALL_OR_IOCTL\|Nevertheless we consider this a bug\|valgrind.org/support/bug_reports' |
+	grep -q . || die "valgrind reported: $(cat "$T/vg.err")"
 assert_allows "$T/vg.json" membarrier
 note ok

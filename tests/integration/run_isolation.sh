@@ -10,17 +10,18 @@
 assert_allows "$T/with.json" membarrier kcmp
 assert_lacks "$T/without.json" membarrier kcmp
 
-# A host process calling getcpu and sched_getattr in a loop the whole time.
-"$ST_PROBE" loop:getcpu:0 &
+# A host process calling getitimer and sched_getattr in a loop the whole time.
+"$ST_PROBE" loop:getitimer:0 &
 noisy1=$!
 "$ST_PROBE" loop:sched_getattr:0 &
 noisy2=$!
-trap 'kill $noisy1 $noisy2 2>/dev/null || true; st_on_exit' EXIT
+stop_noisy() { kill $noisy1 $noisy2 2>/dev/null || true; }
+st_at_exit stop_noisy
 sleep 0.2
 "$ST_BIN" run -o "$T/quiet.json" -- "$ST_PROBE" sleep:300 write
 kill -0 $noisy1 && kill -0 $noisy2 || die "the noisy processes died"
 assert_allows "$T/quiet.json" clock_nanosleep write
-assert_lacks "$T/quiet.json" getcpu sched_getattr
+assert_lacks "$T/quiet.json" getitimer sched_getattr
 
 # Two traces at the same time keep their own syscalls.
 "$ST_BIN" run -o "$T/p1.json" -- "$ST_PROBE" sleep:300 membarrier &
@@ -30,7 +31,7 @@ b=$!
 wait $a
 wait $b
 assert_allows "$T/p1.json" membarrier
-assert_lacks "$T/p1.json" kcmp getcpu
+assert_lacks "$T/p1.json" kcmp getitimer
 assert_allows "$T/p2.json" kcmp
-assert_lacks "$T/p2.json" membarrier getcpu
+assert_lacks "$T/p2.json" membarrier getitimer
 note ok

@@ -3,8 +3,8 @@
 # Threads, child processes and nested PID namespaces are all traced.
 . "$(dirname "$0")/../lib.sh"
 
-"$ST_BIN" run -o "$T/tree.json" -- "$ST_PROBE" thread:membarrier fork:kcmp fork:thread:getcpu
-assert_allows "$T/tree.json" membarrier kcmp getcpu clone
+"$ST_BIN" run -o "$T/tree.json" -- "$ST_PROBE" thread:membarrier fork:kcmp fork:thread:getitimer
+assert_allows "$T/tree.json" membarrier kcmp getitimer clone
 
 # A process that unshares a new PID namespace inside the trace is still the
 # trace's (checked at the traced namespace's level, not its innermost one).

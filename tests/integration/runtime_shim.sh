@@ -127,9 +127,9 @@ crun_ --runc-binary "$SHIM" --annotation io.kubernetes.cri.container-type=sandbo
 	--annotation "$ANN=of:$T/pause.json" "$CT_CTR_IMAGE" pause true || die "sandbox container"
 crun_ --runc-binary "$SHIM" --annotation io.kubernetes.cri.container-type=container \
 	--annotation io.kubernetes.cri.container-name=app --annotation "$ANN/app=of:$T/app.json" \
-	--annotation "$ANN/db=of:$T/db.json" "$CT_CTR_IMAGE" app stprobe getcpu || die "pod container"
+	--annotation "$ANN/db=of:$T/db.json" "$CT_CTR_IMAGE" app stprobe getitimer || die "pod container"
 ct_wait_file "$T/app.json" || die "no profile for the container named by $ANN/app"
-assert_allows "$T/app.json" getcpu
+assert_allows "$T/app.json" getitimer
 sleep 1
 [ ! -e "$T/pause.json" ] || die "the sandbox container was traced"
 [ ! -e "$T/db.json" ] || die "a profile for a container of another name"
@@ -137,7 +137,7 @@ sleep 1
 # ---- 8 Docker containers at once, each its own profile ----
 # Container i makes the marker syscalls of the bits of i, and waits for the
 # others so that all 8 are traced at the same time.
-markers=(membarrier getcpu sched_getattr)
+markers=(membarrier getitimer sched_getattr)
 mkdir -p "$T/sync"
 pids=()
 for i in $(seq 0 7); do
