@@ -21,12 +21,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "allowance.h"
 #include "annotation.h"
 #include "cleanup.h"
 #include "cli.h"
 #include "commands.h"
 #include "fileio.h"
 #include "log.h"
+#include "oci_config.h"
 #include "oci_state.h"
 #include "output.h"
 #include "privilege.h"
@@ -51,8 +53,9 @@ struct hook_opts {
 	bool args;
 	bool report; /* --report: beside of: */
 	enum st_report_format report_format;
-	struct st_output_opts out; /* out.path: the annotation's of: */
-	struct st_allow allow;	   /* --allow-dir */
+	struct st_output_opts out;	    /* out.path: the annotation's of: */
+	struct st_allowance_opts allowance; /* --runtime-allowance */
+	struct st_allow allow;		    /* --allow-dir */
 };
 
 /* What the tracer needs, all prepared before the fork. */
@@ -61,7 +64,8 @@ struct hook_job {
 	struct st_oci_state state;
 	struct st_trace_request req;
 	struct st_profile *base;
-	struct st_outfile out; /* of:, its directory held from create to write */
+	struct st_recording_filter filter; /* the container's own (config.json) */
+	struct st_outfile out;		   /* of:, its directory held from create to write */
 	struct st_target_spec spec;
 	int pidfd;
 };
@@ -122,6 +126,13 @@ static int prepare(struct hook_job *job, struct st_error *err)
 	/* Say what is missing before anything else (a rootless runtime's hook). */
 	if (st_check_trace_privilege(err) < 0)
 		return -1;
+	if (st_allowance_load(&job->opts.allowance, err) < 0)
+		return -1;
+	/* What the container's filter answers the calls it refuses, unless
+	 * --errno says what the profile answers. */
+	if (!job->opts.out.has_errno &&
+	    st_recording_filter_read(job->state.bundle, &job->filter, err) < 0)
+		return st_error_wrap(err, "cannot read the container's seccomp filter");
 	if (job->req.input &&
 	    st_profile_read_file_in(&job->opts.allow, job->req.input, &job->base, err) < 0)
 		return st_error_wrap(err, "cannot use if: base profile");
@@ -162,28 +173,40 @@ static int prepare(struct hook_job *job, struct st_error *err)
 	return 0;
 }
 
-/* The set the profile is made of, per --scope. */
-static void pick_set(const struct hook_job *job, const struct st_trace_result *res,
-		     struct st_sysset *out)
+/* The sets the profile is made of, per --scope: *workload (the workload's
+ * rule) and *observed, the runtime allowance this trace saw (the allowance
+ * rule's, with --runtime-allowance's choice). */
+static void pick_sets(const struct hook_job *job, const struct st_trace_result *res,
+		      struct st_sysset *workload, struct st_sysset *observed)
 {
+	*observed = res->allowance;
 	if (job->opts.scope == SCOPE_ALL) {
-		*out = res->all;
+		*workload = res->all;
 	} else if (res->filtered) {
-		*out = res->workload;
-		st_sysset_merge(out, &res->allowance);
-		st_sysset_keep_ambient(out, &res->all);
+		struct st_sysset outside = res->all;
+
+		*workload = res->workload;
+		/* The ambient calls of the runtime's init (a Go program's thread
+		 * makes them as timing has it, before or after the load) that
+		 * the workload did not make are the runtime's. */
+		for (unsigned a = 0; a < ST_NR_ABI; a++)
+			for (unsigned w = 0; w < ST_BITMAP_WORDS; w++)
+				outside.bits[a][w] &= ~res->workload.bits[a][w];
+		st_sysset_keep_ambient(observed, &outside);
 		st_info("recorded from the runtime's seccomp filter load on: %u of the %u syscalls "
-			"seen kept (the runtime's own set-up left out)",
-			st_sysset_count(out), st_sysset_count(&res->all));
+			"seen are the workload's, %u the runtime allowance seen (the runtime's own "
+			"set-up left out)",
+			st_sysset_count(workload), st_sysset_count(&res->all),
+			st_sysset_count(observed));
 	} else {
 		st_warn(
 		    "no seccomp filter load was seen before the container's process started "
 		    "(seccomp=unconfined, or no linux.seccomp in the bundle): the profile holds "
 		    "every syscall since the hook ran, runtime set-up included");
-		*out = res->all;
+		*workload = res->all;
 	}
 	/* The runtime's init installed its handlers before the hook ran. */
-	st_sysset_add_signal_return(out, &res->all, true);
+	st_sysset_add_signal_return(workload, &res->all, true);
 }
 
 /* The directory may have moved since the create: say where it went. */
@@ -235,7 +258,7 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 	struct st_error err = {0};
 	struct st_trace_result res = {0};
 	struct st_profile *p = NULL;
-	struct st_sysset set;
+	struct st_sysset set, observed;
 	char buf[ST_ERROR_TEXT_MAX];
 	int rc;
 
@@ -259,16 +282,27 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 		return 0;
 	}
 	if (rc == 0) {
-		pick_set(job, &res, &set);
+		pick_sets(job, &res, &set, &observed);
+		st_trace_add_time_calls(&set);
 		rc = st_profile_build_args(&set, job->opts.args ? &res.args : NULL, job->base, &p,
 					   &err);
 	}
 	if (rc == 0)
+		rc = st_allowance_add_rule(p, &job->opts.allowance, &observed, &err);
+	if (rc == 0 && !job->opts.out.has_errno)
+		rc = st_recording_filter_apply(&job->filter, p, job->opts.out.default_action, &err);
+	if (rc == 0)
 		rc = st_output_emit(p, &job->opts.out, &job->out, &err);
 	if (rc == 0)
 		log_written(job);
-	if (rc == 0 && job->opts.report)
-		rc = write_report(job, &res, &set, p, &err);
+	if (rc == 0 && job->opts.report) {
+		/* what the profile was built from: the workload's rule and
+		 * the allowance seen */
+		struct st_sysset built = set;
+
+		st_sysset_merge(&built, &observed);
+		rc = write_report(job, &res, &built, p, &err);
+	}
 	if (p != job->base)
 		st_profile_free(p);
 	st_trace_result_free(&res);
@@ -433,6 +467,7 @@ static error_t parse_hook_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &o->out;
+		state->child_inputs[1] = &o->allowance;
 		return 0;
 	case OPT_LOG:
 		o->log_file = arg;
@@ -467,6 +502,7 @@ static error_t parse_hook_opt(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child hook_children[] = {
     ST_OUTPUT_CHILD(st_output_argp_no_path),
+    ST_ALLOWANCE_CHILD,
     ST_CLI_COMMON_CHILD,
     {0},
 };
@@ -516,6 +552,8 @@ static void hook_job_free(struct hook_job *job)
 	st_trace_request_free(&job->req);
 	st_outfile_close(&job->out);
 	st_profile_free(job->base);
+	st_recording_filter_free(&job->filter);
+	st_allowance_free(&job->opts.allowance);
 	st_allow_free(&job->opts.allow);
 }
 

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "allowance.h"
 #include "cli.h"
 #include "commands.h"
 #include "fileio.h"
@@ -184,6 +185,7 @@ struct run_opts {
 	bool args;
 	char **cmd; /* CMD [ARG...]: the rest of the command line */
 	struct st_output_opts out;
+	struct st_allowance_opts allowance; /* --runtime-allowance */
 };
 
 enum { OPT_ARGS = 0x100, OPT_REPORT };
@@ -208,6 +210,7 @@ static error_t parse_run_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &o->out;
+		state->child_inputs[1] = &o->allowance;
 		return 0;
 	case 'b':
 		o->base = arg;
@@ -231,6 +234,13 @@ static error_t parse_run_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
+static const struct argp_child run_children[] = {
+    ST_OUTPUT_CHILD(st_output_argp),
+    ST_ALLOWANCE_CHILD,
+    ST_CLI_COMMON_CHILD,
+    {0},
+};
+
 static const struct argp run_argp = {
     run_options,
     parse_run_opt,
@@ -239,7 +249,7 @@ static const struct argp run_argp = {
     "every syscall it and its descendants make until it exits, and write a seccomp allow-list "
     "profile then (to stdout without -o). Exits with CMD's status, or 125 if tracing failed; "
     "a CMD that cannot be executed writes no profile. Options end at CMD.",
-    st_output_children,
+    run_children,
     NULL,
     NULL};
 
@@ -299,6 +309,8 @@ static int run_prepare(struct run_job *job, struct st_error *err)
 
 	if (job->opts.base && st_profile_read_file(job->opts.base, &job->base, err) < 0)
 		return st_error_wrap(err, "cannot use base profile");
+	if (st_allowance_load(&job->opts.allowance, err) < 0)
+		return -1;
 	/* The output's directory is checked (and held) before CMD runs. */
 	if (st_output_open(&job->opts.out, NULL, &job->out, err) < 0 ||
 	    (job->opts.report && st_outfile_open_kind(NULL, job->opts.report, &st_report_kind,
@@ -415,7 +427,12 @@ static int run_write_profile(struct run_job *job, struct st_error *err)
 	st_sysset_merge(set, &res.allowance);
 	/* A handler CMD installed may run in production even if no signal came here. */
 	st_sysset_add_signal_return(set, set, false);
+	st_trace_add_time_calls(set);
 	rc = st_profile_build_args(set, job->opts.args ? &res.args : NULL, job->base, &p, err);
+	/* A profile of CMD is often given to `docker run --security-opt
+	 * seccomp=`: the runtime's own calls under the filter come with it. */
+	if (rc == 0)
+		rc = st_allowance_add_rule(p, &job->opts.allowance, NULL, err);
 	if (rc == 0)
 		rc = st_output_emit(p, &job->opts.out, &job->out, err);
 	if (rc == 0 && job->opts.out.path)
@@ -439,6 +456,7 @@ static void run_cleanup(struct run_job *job)
 	st_outfile_close(&job->out);
 	st_outfile_close(&job->report);
 	st_profile_free(job->base);
+	st_allowance_free(&job->opts.allowance);
 	for (int i = 0; i < 2; i++) {
 		close_fd(&job->go[i]);
 		close_fd(&job->status[i]);

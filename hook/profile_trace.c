@@ -161,3 +161,15 @@ int st_profile_build(const struct st_sysset *seen, struct st_profile *base, stru
 {
 	return st_profile_build_args(seen, NULL, base, out, err);
 }
+
+void st_trace_add_time_calls(struct st_sysset *set)
+{
+	unsigned n = st_sysset_add_time_calls(set);
+
+	st_info("time calls allowed whether or not seen (%u added): clock_gettime, gettimeofday, "
+		"time, clock_getres, getcpu, and their time64 forms for 32-bit ABIs; the vDSO "
+		"answers them without a syscall where the clocksource allows it (as here, most "
+		"likely), they are syscalls where it does not (some Xen and Hyper-V guests, "
+		"clocksource=hpet or acpi_pm)",
+		n);
+}

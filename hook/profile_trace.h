@@ -40,4 +40,8 @@ int st_profile_build(const struct st_sysset *seen, struct st_profile *base, stru
 int st_profile_build_args(const struct st_sysset *seen, const struct st_arg_values *args,
 			  struct st_profile *base, struct st_profile **out, struct st_error *err);
 
+/* The time calls every traced profile allows (st_sysset_add_time_calls),
+ * added to set with the reason in the log (info). */
+void st_trace_add_time_calls(struct st_sysset *set);
+
 #endif

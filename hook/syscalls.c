@@ -158,6 +158,22 @@ unsigned st_sysset_add_signal_return(struct st_sysset *s, const struct st_sysset
 	return added;
 }
 
+unsigned st_sysset_add_time_calls(struct st_sysset *s)
+{
+	/* The vDSO's calls (arch/x86/entry/vdso/vclock_gettime.c, vgetcpu.c;
+	 * arch/arm64/kernel/vdso): names missing from an ABI are skipped. */
+	static const char *const vdso[] = {
+	    "clock_gettime", "clock_gettime64",	    "gettimeofday", "time",
+	    "clock_getres",  "clock_getres_time64", "getcpu",
+	};
+	unsigned added = 0;
+
+	for (unsigned abi = 0; abi < ST_NR_ABI; abi++)
+		if (abi == ST_ABI_NATIVE || st_sysset_abi_used(s, abi))
+			added += add_names(s, abi, vdso, ARRAY_SIZE(vdso), NULL);
+	return added;
+}
+
 unsigned st_sysset_keep_ambient(struct st_sysset *scoped, const struct st_sysset *all)
 {
 	/* Threads waking each other, signal delivery, the allocator and the

@@ -62,6 +62,15 @@ int st_syscall_nr(unsigned abi, const char *name);
 unsigned st_sysset_add_signal_return(struct st_sysset *s, const struct st_sysset *from,
 				     bool assume_native);
 
+/* Time calls: clock_gettime, gettimeofday, time, clock_getres, getcpu (and
+ * the time64 variants of 32-bit ABIs) are answered by the vDSO without
+ * entering the kernel where the clocksource allows it (tsc, kvm-clock), so a
+ * trace rarely sees them; where it does not (some Xen and Hyper-V guests,
+ * clocksource=hpet or acpi_pm) they are syscalls. Adds them for the native
+ * ABI and each ABI s uses, where that ABI has them. Returns how many were
+ * added. */
+unsigned st_sysset_add_time_calls(struct st_sysset *s);
+
 /* Ambient syscalls: what a process's own runtime does at unpredictable
  * moments (thread wake-ups, signals, memory, sleeping) rather than because of
  * what the program is doing. A syscall of this kind seen anywhere in `all`

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The OCI state a runtime writes on the hook's stdin. */
+/* The OCI state a runtime writes on the hook's stdin, and the same bytes as
+ * the bundle's config.json whose linux.seccomp the hook reads. */
 #include "fuzz.h"
+#include "oci_config.h"
 #include "oci_state.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -14,12 +16,30 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* config.json: a refusal leaves nothing; what is read is consistent. */
+static void config(const char *text, size_t size)
+{
+	struct st_error err = {0};
+	struct st_recording_filter f;
+
+	if (st_recording_filter_parse(text, size, "config.json", &f, &err) < 0) {
+		fuzz_check_error(&err);
+		FUZZ_CHECK(!f.present && !f.default_action && !f.enosys && !f.n_enosys);
+		return;
+	}
+	FUZZ_CHECK(f.present || (!f.default_action && !f.n_enosys && !f.has_default_errno));
+	for (size_t i = 0; i < f.n_enosys; i++)
+		FUZZ_CHECK(f.enosys[i] && (!i || strcmp(f.enosys[i - 1], f.enosys[i]) < 0));
+	st_recording_filter_free(&f);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_text(data, size);
 	struct st_error err = {0};
 	struct st_oci_state s;
 
+	config(text, size);
 	if (st_oci_state_parse(text, size, &s, &err) < 0) {
 		fuzz_check_error(&err);
 		/* a refusal leaves nothing behind */

@@ -7,7 +7,8 @@
 #   seccomp filter stays out of the profile,
 #   what it does under the filter up to its exec is the runtime allowance
 #   (kept, and reported as a set of its own), what the exec'd program does is
-#   the workload's.
+#   the workload's. (--runtime-allowance recording: the profile's allowance
+#   rule holds what the trace saw, not every runtime's.)
 # - The first sighting of each syscall names the process: comm, PID in the
 #   container, executable (debug log).
 . "$(dirname "$0")/../lib.sh"
@@ -18,7 +19,8 @@
 # executable can be read); its profile is $T/RUNTIME.json.
 exec_into() {
 	local rt=$1
-	ct_bundle "$T/$rt" --annotation "of:$T/$rt.json" --log "$T/$rt.log" --hook-args -v \
+	ct_bundle "$T/$rt" --annotation "of:$T/$rt.json" --log "$T/$rt.log" \
+		--hook-args "-v --runtime-allowance recording" \
 		--seccomp "$CT_TRACE_SECCOMP" -- stprobe sleep:3000
 	ct_run "$rt" "$T/$rt" "st-exec-$$-$rt" >/dev/null &
 	local pid=$!
@@ -80,7 +82,7 @@ grep -Eq 'debug: first [a-z_0-9]+ \(SCMP_ARCH_X86_64 #[0-9]+\) \[all\] by runc:\
 # podman exec (crun under conmon): same, in a container under podman's own
 # default profile.
 ct_podman_image
-ct_hooks_dir "$T/hooks" --log "$T/podman.log" -v
+ct_hooks_dir "$T/hooks" --log "$T/podman.log" -v --runtime-allowance recording
 ct_podman --hooks-dir "$T/hooks" run -d --name "st-exec-$$-pm" --network none \
 	--annotation "io.containers.trace-syscall=of:$T/podman.json" "$CT_IMAGE" stprobe sleep:1500 >/dev/null
 ct_podman exec "st-exec-$$-pm" stprobe membarrier || die "podman exec failed"

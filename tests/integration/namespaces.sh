@@ -39,7 +39,7 @@ jq -e '.syscalls[] | select(.names == ["socket"]) | .args[] | select(.index == 0
 # Shared PID namespace, runc bundles: A is traced and has a process that
 # enters a mount namespace of its own (unshare -m); B, traced, and C, not
 # traced, join A's PID namespace. A: membarrier and sched_getattr; B: socket;
-# C: getcpu, in a loop.
+# C: getitimer, in a loop.
 ct_bundle "$T/a" --annotation "of:$T/a.json" --log "$T/a.log" --cap-add CAP_SYS_ADMIN --seccomp "$CT_TRACE_SECCOMP" -- \
 	sh -c 'unshare -m stprobe sched_getattr; stprobe membarrier sleep:1500'
 ct_run runc "$T/a" "st-ns-$$-a" >/dev/null &
@@ -57,7 +57,7 @@ join_pidns() { # BUNDLE: into A's PID namespace
 }
 ct_bundle "$T/b" --annotation "of:$T/b.json" --log "$T/b.log" --seccomp "$CT_TRACE_SECCOMP" -- stprobe socket:unix
 join_pidns "$T/b"
-ct_bundle "$T/c" --seccomp "$CT_TRACE_SECCOMP" -- stprobe loop:getcpu:20000
+ct_bundle "$T/c" --seccomp "$CT_TRACE_SECCOMP" -- stprobe loop:getitimer:20000
 join_pidns "$T/c"
 ct_run runc "$T/b" "st-ns-$$-b" || die "B, traced in A's PID namespace, did not run: $(cat "$T/b.log")"
 ct_run runc "$T/c" "st-ns-$$-c" || die "C did not run in A's PID namespace"
@@ -65,9 +65,9 @@ wait $a || die "A failed"
 ct_wait_file "$T/a.json" || die "no profile for A: $(cat "$T/a.log")"
 ct_wait_file "$T/b.json" || die "no profile for B: $(cat "$T/b.log")"
 assert_allows "$T/a.json" membarrier sched_getattr unshare
-assert_lacks "$T/a.json" socket getcpu
+assert_lacks "$T/a.json" socket getitimer
 assert_allows "$T/b.json" socket
-assert_lacks "$T/b.json" membarrier sched_getattr getcpu
+assert_lacks "$T/b.json" membarrier sched_getattr getitimer
 grep -q "info: PID namespace [0-9]* is traced for another container too: this one is told apart by its mount namespace" "$T/b.log" ||
 	die "B's log does not say how it is told apart: $(cat "$T/b.log")"
 grep -q 'info: [0-9]* calls of processes outside the container, in the PID namespace it shares, were left out' "$T/a.log" ||
@@ -75,7 +75,7 @@ grep -q 'info: [0-9]* calls of processes outside the container, in the PID names
 
 # podman: --pid=container:X, and a pod that shares its PID namespace (its
 # infra container, untraced, holds it). The traced ones get sched_getattr /
-# membarrier, the untraced neighbour getcpu.
+# membarrier, the untraced neighbour getitimer.
 ct_podman_image
 ct_hooks_dir "$T/hooks" --log "$T/podman.log"
 ann=io.containers.trace-syscall
@@ -83,14 +83,14 @@ prun() { ct_podman --hooks-dir "$T/hooks" run --network none "$@"; }
 check_pair() { # FIRST SECOND
 	ct_wait_file "$1" && ct_wait_file "$2" || die "no profiles: $(tail -n5 "$T/podman.log")"
 	assert_allows "$1" membarrier
-	assert_lacks "$1" sched_getattr getcpu
+	assert_lacks "$1" sched_getattr getitimer
 	assert_allows "$2" sched_getattr
-	assert_lacks "$2" membarrier getcpu
+	assert_lacks "$2" membarrier getitimer
 }
 prun -d --name "st-ns-$$-x" --annotation "$ann=of:$T/x.json" "$CT_IMAGE" stprobe membarrier sleep:2000 >/dev/null
 prun --rm --pid="container:st-ns-$$-x" --annotation "$ann=of:$T/y.json" "$CT_IMAGE" stprobe sched_getattr ||
 	die "podman: a second traced container in X's PID namespace did not run"
-prun --rm --pid="container:st-ns-$$-x" "$CT_IMAGE" stprobe loop:getcpu:1000
+prun --rm --pid="container:st-ns-$$-x" "$CT_IMAGE" stprobe loop:getitimer:1000
 ct_podman wait "st-ns-$$-x" >/dev/null
 ct_podman rm "st-ns-$$-x" >/dev/null
 check_pair "$T/x.json" "$T/y.json"
@@ -101,7 +101,7 @@ prun -d --pod "st-ns-$$-pod" --name "st-ns-$$-p1" --annotation "$ann=of:$T/p1.js
 	stprobe membarrier sleep:2000 >/dev/null
 prun --rm --pod "st-ns-$$-pod" --annotation "$ann=of:$T/p2.json" "$CT_IMAGE" stprobe sched_getattr ||
 	die "podman: a second traced container of the pod did not run"
-prun --rm --pod "st-ns-$$-pod" "$CT_IMAGE" stprobe loop:getcpu:1000
+prun --rm --pod "st-ns-$$-pod" "$CT_IMAGE" stprobe loop:getitimer:1000
 ct_podman wait "st-ns-$$-p1" >/dev/null
 check_pair "$T/p1.json" "$T/p2.json"
 note ok

@@ -17,7 +17,7 @@ cat >"$T/base.json" <<'JSON'
   ]
 }
 JSON
-"$ST_BIN" run --base "$T/base.json" -o "$T/out.json" -- "$ST_PROBE" membarrier kcmp getcpu
+"$ST_BIN" run --base "$T/base.json" -o "$T/out.json" -- "$ST_PROBE" membarrier kcmp getitimer
 assert_valid_profile "$T/out.json"
 jq -e '."x-keep".nested[1] == "two" and .defaultErrnoRet == 1' "$T/out.json" >/dev/null ||
 	die "base fields lost"
@@ -25,8 +25,11 @@ jq -e '.syscalls[0] == {"names":["membarrier"],"action":"SCMP_ACT_ERRNO","errnoR
 	"$T/out.json" >/dev/null || die "blocked rule changed: $(jq -c '.syscalls[0]' "$T/out.json")"
 jq -e '.syscalls[1].args[0].index == 2' "$T/out.json" >/dev/null || die "conditional rule changed"
 assert_lacks "$T/out.json" membarrier kcmp
-assert_allows "$T/out.json" getcpu execve read
-[ "$(jq '.syscalls | length' "$T/out.json")" -eq 4 ] || die "expected the 3 base rules plus one"
+assert_allows "$T/out.json" getitimer execve read
+[ "$(jq '.syscalls | length' "$T/out.json")" -eq 5 ] ||
+	die "expected the 3 base rules plus the trace's and the runtime allowance"
+jq -e '.syscalls[4].comment | startswith("runtime allowance (seccomp-trace)")' "$T/out.json" >/dev/null ||
+	die "the runtime allowance is not the last rule: $(jq -c '.syscalls[4]' "$T/out.json")"
 
 # A bad base fails before CMD runs.
 echo '{"defaultAction": ' >"$T/bad.json"

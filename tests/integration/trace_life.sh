@@ -70,7 +70,7 @@ cmp -s "$T/old.json" "$T/out/p.json" || die "run /nonexistent replaced the old p
 
 # --pid=host: a process outlives the container's process. It reads a FIFO
 # the container's process holds open, and at its end (the process is
-# exiting: it closed its descriptors) makes calls of its own (getcpu,
+# exiting: it closed its descriptors) makes calls of its own (getitimer,
 # sched_getattr, membarrier), while the tracer learns of the exit, and on for
 # as long as it lives: not recorded, every time, and no trace fails for them.
 : >"$T/host.log"
@@ -78,12 +78,12 @@ ct_hooks_dir "$T/hooks-host" --log "$T/host.log"
 for i in $(seq 8); do
 	ct_podman --hooks-dir "$T/hooks-host" run --rm --pid=host --network none \
 		--annotation "$ann=of:$T/host$i.json" "$CT_IMAGE" \
-		sh -c 'mkfifo /tmp/f; stprobe eof getcpu sched_getattr membarrier loop:getcpu:0 </tmp/f &
+		sh -c 'mkfifo /tmp/f; stprobe eof getitimer sched_getattr membarrier loop:getitimer:0 </tmp/f &
 		       exec sleep 0.3 >/tmp/f' ||
 		die "--pid=host run $i failed"
 	ct_wait_file "$T/host$i.json" 10 || die "--pid=host run $i: no profile: $(tail -n3 "$T/host.log")"
 	assert_allows "$T/host$i.json" read clock_nanosleep execve
-	assert_lacks "$T/host$i.json" getcpu sched_getattr membarrier
+	assert_lacks "$T/host$i.json" getitimer sched_getattr membarrier
 	cmp -s "$T/host1.json" "$T/host$i.json" ||
 		die "--pid=host run $i gave another profile than run 1: $(diff <(names_of "$T/host1.json" | tr ' ' '\n') <(names_of "$T/host$i.json" | tr ' ' '\n'))"
 done
