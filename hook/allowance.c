@@ -304,9 +304,10 @@ static void keep_conditions(const struct st_profile *p, struct rule_names *r)
 		enum st_merge_outcome what = st_profile_classify(p, r->v[i], &which);
 
 		if (what == ST_MERGE_BLOCKED) {
-			st_warn("the runtime allowance lists %s, but the base profile denies it: kept "
-				"denied (a runtime that needs it cannot start the container)",
-				r->v[i]);
+			st_warn(
+			    "the runtime allowance lists %s, but the base profile denies it: kept "
+			    "denied (a runtime that needs it cannot start the container)",
+			    r->v[i]);
 		} else if (what == ST_MERGE_CONDITIONAL) {
 			st_warn("the runtime allowance lists %s, but the profile allows it only "
 				"under conditions (the base profile's, or --args values): kept "
@@ -324,7 +325,22 @@ static void keep_conditions(const struct st_profile *p, struct rule_names *r)
 		r->v[k] = NULL;
 }
 
-int st_allowance_add_rule(struct st_profile *p, const struct st_allowance_opts *o,
+/* The rule just appended goes right after the trace's unconditional allows,
+ * before its conditional rules: the order merge gives (profile_merge.h), so
+ * that merging a profile with itself gives it back. */
+static void move_last_after_plain(struct st_profile *p, size_t first_own)
+{
+	size_t pos = first_own;
+	struct st_rule last = p->rules[p->n_rules - 1];
+
+	while (pos < p->n_rules - 1 && st_action_allows(p->rules[pos].action) &&
+	       !st_rule_is_conditional(&p->rules[pos]))
+		pos++;
+	memmove(&p->rules[pos + 1], &p->rules[pos], (p->n_rules - 1 - pos) * sizeof(*p->rules));
+	p->rules[pos] = last;
+}
+
+int st_allowance_add_rule(struct st_profile *p, size_t first_own, const struct st_allowance_opts *o,
 			  const struct st_sysset *observed, struct st_error *err)
 {
 	unsigned chosen = o->set ? o->runtimes : ALL_RUNTIMES;
@@ -383,6 +399,9 @@ int st_allowance_add_rule(struct st_profile *p, const struct st_allowance_opts *
 		st_error_set(err, ENOMEM, "cannot build the runtime allowance rule");
 		goto out;
 	}
+	/* each syscall listed once: the allowance's names leave the trace's
+	 * own allow rules (a base's stay as they are) */
+	st_profile_drop_names(p, first_own, rule.names, rule.n_names, true);
 	for (size_t i = 0; i < p->n_rules; i++)
 		if (st_rule_same(&p->rules[i], &rule)) {
 			rc = 0; /* the base has it already */
@@ -391,6 +410,7 @@ int st_allowance_add_rule(struct st_profile *p, const struct st_allowance_opts *
 	if (st_profile_add_rule(p, &rule, err) < 0)
 		goto out;
 	memset(&rule, 0, sizeof(rule));
+	move_last_after_plain(p, first_own);
 	rc = 0;
 out:
 	st_rule_clear(&rule);

@@ -62,9 +62,13 @@ int st_allowance_builtin(unsigned i, char ***names, size_t *n, struct st_error *
 /* Add the allowance rule to p: the names o chooses, plus those in observed
  * (what the recording runtime was seen doing under its filter; may be NULL)
  * that the choice lacks, which are logged; nothing with "none". Names p
- * denies or allows only under conditions (a base profile) stay as p has
- * them and are logged; a rule p already has is not added twice. */
-int st_allowance_add_rule(struct st_profile *p, const struct st_allowance_opts *o,
-			  const struct st_sysset *observed, struct st_error *err);
+ * denies or allows only under conditions (a base profile, --args) stay as p
+ * has them and are logged; a rule p already has is not added twice. Each
+ * syscall is listed once: the rule's names leave the unconditional allow
+ * rules the trace added to p (those from index first_own on: a base's rules
+ * come before and stay as they are). */
+int st_allowance_add_rule(struct st_profile *p, size_t first_own,
+			  const struct st_allowance_opts *o, const struct st_sysset *observed,
+			  struct st_error *err);
 
 #endif

@@ -259,6 +259,8 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 	struct st_trace_result res = {0};
 	struct st_profile *p = NULL;
 	struct st_sysset set, observed;
+	/* the rules from here on are the trace's (a base's come first) */
+	size_t first_own = job->base ? job->base->n_rules : 0;
 	char buf[ST_ERROR_TEXT_MAX];
 	int rc;
 
@@ -288,9 +290,10 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 					   &err);
 	}
 	if (rc == 0)
-		rc = st_allowance_add_rule(p, &job->opts.allowance, &observed, &err);
+		rc = st_allowance_add_rule(p, first_own, &job->opts.allowance, &observed, &err);
 	if (rc == 0 && !job->opts.out.has_errno)
-		rc = st_recording_filter_apply(&job->filter, p, job->opts.out.default_action, &err);
+		rc = st_recording_filter_apply(&job->filter, p, first_own,
+					       job->opts.out.default_action, &err);
 	if (rc == 0)
 		rc = st_output_emit(p, &job->opts.out, &job->out, &err);
 	if (rc == 0)

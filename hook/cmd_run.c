@@ -413,6 +413,8 @@ static int run_write_profile(struct run_job *job, struct st_error *err)
 	struct st_trace_result res;
 	struct st_profile *p = NULL;
 	struct st_sysset workload, *set = &workload; /* res's sets stay as seen: --report */
+	/* the rules from here on are the trace's (a base's come first) */
+	size_t first_own = job->base ? job->base->n_rules : 0;
 	int rc;
 
 	if (st_tracer_finish(job->tracer, &res, err) < 0)
@@ -432,7 +434,7 @@ static int run_write_profile(struct run_job *job, struct st_error *err)
 	/* A profile of CMD is often given to `docker run --security-opt
 	 * seccomp=`: the runtime's own calls under the filter come with it. */
 	if (rc == 0)
-		rc = st_allowance_add_rule(p, &job->opts.allowance, NULL, err);
+		rc = st_allowance_add_rule(p, first_own, &job->opts.allowance, NULL, err);
 	if (rc == 0)
 		rc = st_output_emit(p, &job->opts.out, &job->out, err);
 	if (rc == 0 && job->opts.out.path)

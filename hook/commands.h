@@ -11,5 +11,6 @@ int cmd_merge(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
+int cmd_allowance(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const struct {
     {"merge", cmd_merge, "the union of several profiles, without widening"},
     {"check", cmd_check, "would a runtime load this profile?"},
     {"learn", cmd_learn, "add what seccomp audit records logged or refused to a profile"},
+    {"allowance", cmd_allowance, "measure what a container runtime needs under its filter"},
     {"unload", cmd_unload, "remove the BPF program kept loaded between traces"},
 };
 
@@ -25,7 +26,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: seccomp-trace COMMAND [OPTIONS]\n\nCommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
-		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+		fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(f, "\nseccomp-trace COMMAND --help shows the options of a command.\n");
 }
 

@@ -181,7 +181,7 @@ void st_recording_filter_free(struct st_recording_filter *f)
 
 /* The names of f->enosys that p has no rule for, in one SCMP_ACT_ERRNO rule. */
 static int add_enosys_rule(const struct st_recording_filter *f, struct st_profile *p,
-			   struct st_error *err)
+			   size_t first_own, struct st_error *err)
 {
 	struct st_rule rule = {0};
 	const struct st_rule *which;
@@ -210,6 +210,11 @@ static int add_enosys_rule(const struct st_recording_filter *f, struct st_profil
 	}
 	if (st_profile_add_rule(p, &rule, err) < 0)
 		goto fail;
+	/* a denial before the trace's allows: the order merge gives */
+	rule = p->rules[p->n_rules - 1];
+	memmove(&p->rules[first_own + 1], &p->rules[first_own],
+		(p->n_rules - 1 - first_own) * sizeof(*p->rules));
+	p->rules[first_own] = rule;
 	return 0;
 fail:
 	st_rule_clear(&rule);
@@ -217,7 +222,7 @@ fail:
 }
 
 int st_recording_filter_apply(const struct st_recording_filter *f, struct st_profile *p,
-			      const char *final_action, struct st_error *err)
+			      size_t first_own, const char *final_action, struct st_error *err)
 {
 	const char *action = final_action ? final_action : p->default_action;
 	bool errno_default = action && !strcmp(action, ST_ACT_ERRNO);
@@ -241,5 +246,5 @@ int st_recording_filter_apply(const struct st_recording_filter *f, struct st_pro
 	}
 	if (errno_default && p->has_default_errno && p->default_errno_ret == ENOSYS_ERRNO)
 		return 0; /* every call left out answers ENOSYS already */
-	return add_enosys_rule(f, p, err);
+	return add_enosys_rule(f, p, first_own, err);
 }

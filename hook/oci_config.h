@@ -47,10 +47,12 @@ void st_recording_filter_free(struct st_recording_filter *f);
 /* Make p answer what the recording filter refused as it did (logged): its
  * defaultErrnoRet when p has no errno of its own (a base profile's stays),
  * and a rule answering ENOSYS for the names it refused with ENOSYS that p has
- * no rule for, unless p's default answers ENOSYS already. final_action: the
- * default action p will be written with (--default-action), NULL for p's
- * own. The caller skips this when --errno is given. */
+ * no rule for, unless p's default answers ENOSYS already; that rule goes at
+ * index first_own, after a base's rules and before the trace's.
+ * final_action: the default action p will be written with
+ * (--default-action), NULL for p's own. The caller skips this when --errno
+ * is given. */
 int st_recording_filter_apply(const struct st_recording_filter *f, struct st_profile *p,
-			      const char *final_action, struct st_error *err);
+			      size_t first_own, const char *final_action, struct st_error *err);
 
 #endif

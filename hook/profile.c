@@ -172,18 +172,19 @@ enum st_merge_outcome st_profile_classify(const struct st_profile *p, const char
 	return conditional ? ST_MERGE_CONDITIONAL : ST_MERGE_ADDED;
 }
 
-void st_profile_drop_name(struct st_profile *p, const char *name, bool allowing)
+void st_profile_drop_names(struct st_profile *p, size_t first, char *const *names, size_t n,
+			   bool allowing)
 {
-	size_t out = 0;
+	size_t out = first;
 
-	for (size_t i = 0; i < p->n_rules; i++) {
+	for (size_t i = first; i < p->n_rules; i++) {
 		struct st_rule *r = &p->rules[i];
 
 		if (st_action_allows(r->action) == allowing && !st_rule_is_conditional(r)) {
 			size_t k = 0;
 
 			for (size_t j = 0; j < r->n_names; j++) {
-				if (!strcmp(r->names[j], name))
+				if (strv_has(names, n, r->names[j]))
 					free(r->names[j]);
 				else
 					r->names[k++] = r->names[j];
@@ -199,6 +200,13 @@ void st_profile_drop_name(struct st_profile *p, const char *name, bool allowing)
 		p->rules[out++] = *r;
 	}
 	p->n_rules = out;
+}
+
+void st_profile_drop_name(struct st_profile *p, const char *name, bool allowing)
+{
+	char *v[] = {(char *)name};
+
+	st_profile_drop_names(p, 0, v, 1, allowing);
 }
 
 int st_profile_allow_names(struct st_profile *p, char *const *names, size_t n_names,

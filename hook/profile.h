@@ -123,6 +123,9 @@ int st_profile_allow_names(struct st_profile *p, char *const *names, size_t n_na
 /* Take name out of p's unconditional rules that allow it (allowing) or deny
  * it (!allowing); a rule left without names goes (never an empty list). */
 void st_profile_drop_name(struct st_profile *p, const char *name, bool allowing);
+/* The same for every name of names[0..n), in the rules from index first on. */
+void st_profile_drop_names(struct st_profile *p, size_t first, char *const *names, size_t n,
+			   bool allowing);
 /* Make arch part of the profile's arch set: `architectures`, or `archMap`
  * when the profile has one (never both). */
 int st_profile_add_arch(struct st_profile *p, const char *arch, struct st_error *err);

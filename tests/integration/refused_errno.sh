@@ -51,6 +51,9 @@ jq -e '.defaultErrnoRet == null and any(.syscalls[]; .action == "SCMP_ACT_ERRNO"
 	die "fchmodat2 does not answer ENOSYS: $(jq -c .syscalls "$T/rule.json")"
 grep -q "refused with ENOSYS while recording, so refused with ENOSYS by the profile too.*: fchmodat2" \
 	"$T/hook.log" || die "the ENOSYS rule is not logged"
+# in the order merge gives: merging the profile with itself gives it back
+"$ST_BIN" merge "$T/rule.json" "$T/rule.json" 2>/dev/null | cmp -s - "$T/rule.json" ||
+	die "merge of the profile with itself changed it"
 ct_bundle "$T/rule-replay" --nnp false --seccomp "$(ct_oci_seccomp "$T/rule.json")" -- sh -c "$CHMOD"
 out=$(ct_run runc "$T/rule-replay" "st-errno-$$-2" 2>&1) || die "replay under runc failed: $out"
 [ "$out" = "mode 600" ] || die "replay under runc: $out"

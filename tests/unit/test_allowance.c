@@ -38,11 +38,12 @@ static struct st_profile *build(const char *const *names, const struct st_allowa
 	struct st_sysset seen = {0};
 	struct st_error err = {0};
 	struct st_profile *p = NULL;
+	size_t first_own = base ? base->n_rules : 0;
 
 	for (; *names; names++)
 		add_native(&seen, *names);
 	if (st_profile_build(&seen, base, &p, &err) < 0 ||
-	    st_allowance_add_rule(p, o, observed, &err) < 0) {
+	    st_allowance_add_rule(p, first_own, o, observed, &err) < 0) {
 		fprintf(stderr, "build: %s\n", err.msg);
 		return NULL;
 	}
@@ -116,8 +117,12 @@ static void test_rule_stable(void)
 	CHECK_STR(ra->comment, rb->comment);
 	CHECK_CONTAINS(ra->comment, "runc, crun");
 	CHECK(strv_has(rb->names, rb->n_names, "setgroups"));
-	/* the workload's own rule lists its calls, allowance or not */
-	CHECK(rule_naming(b, "setgroups", "SCMP_ACT_ALLOW") != rb);
+	/* each syscall is listed once: the workload's rule holds what the
+	 * allowance does not */
+	CHECK(rule_naming(b, "setgroups", "SCMP_ACT_ALLOW") == rb);
+	CHECK(rule_naming(b, "mkdirat", "SCMP_ACT_ALLOW") == &b->rules[0]);
+	CHECK(rule_naming(a, "exit_group", "SCMP_ACT_ALLOW") == &a->rules[0]);
+	CHECK(!strv_has(a->rules[0].names, a->rules[0].n_names, "read"));
 	CHECK(a->n_rules == 2 && b->n_rules == 2);
 	/* runc's and crun's differ: each choice is its own list */
 	{
@@ -327,12 +332,12 @@ static void test_recording_filter_apply(void)
 		     "\"defaultErrnoRet\":38,\"syscalls\":[{\"names\":[\"clone3\"],"
 		     "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38}]}}}",
 		     &f, &err) == 0);
-	CHECK(p && st_recording_filter_apply(&f, p, NULL, &err) == 0);
+	CHECK(p && st_recording_filter_apply(&f, p, 0, NULL, &err) == 0);
 	CHECK(p && p->has_default_errno && p->default_errno_ret == 38 && p->n_rules == 1);
 	/* a profile written with another default action gets no errno */
 	st_profile_free(p);
 	p = parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[]}");
-	CHECK(p && st_recording_filter_apply(&f, p, "SCMP_ACT_LOG", &err) == 0);
+	CHECK(p && st_recording_filter_apply(&f, p, 0, "SCMP_ACT_LOG", &err) == 0);
 	CHECK(p && !p->has_default_errno && rule_naming(p, "clone3", "SCMP_ACT_ERRNO"));
 	st_recording_filter_free(&f);
 	st_profile_free(p);
@@ -344,10 +349,10 @@ static void test_recording_filter_apply(void)
 		     &f, &err) == 0);
 	p = parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
 		  "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}");
-	CHECK(p && st_recording_filter_apply(&f, p, NULL, &err) == 0);
+	CHECK(p && st_recording_filter_apply(&f, p, 0, NULL, &err) == 0);
 	CHECK(p && !p->has_default_errno && p->n_rules == 2);
 	if (p && p->n_rules == 2) {
-		const struct st_rule *r = &p->rules[1];
+		const struct st_rule *r = &p->rules[0]; /* denials first, as merge has them */
 
 		CHECK(r->n_names == 1 && !strcmp(r->names[0], "clone3") && r->has_errno_ret &&
 		      r->errno_ret == 38);
@@ -359,7 +364,8 @@ static void test_recording_filter_apply(void)
 	CHECK(filter("{\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\","
 		     "\"defaultErrnoRet\":38}}}",
 		     &f, &err) == 0);
-	CHECK(p && st_recording_filter_apply(&f, p, NULL, &err) == 0 && p->default_errno_ret == 1);
+	CHECK(p && st_recording_filter_apply(&f, p, 0, NULL, &err) == 0 &&
+	      p->default_errno_ret == 1);
 	st_recording_filter_free(&f);
 	st_profile_free(p);
 }
