@@ -343,6 +343,13 @@ static void move_last_after_plain(struct st_profile *p, size_t first_own)
 int st_allowance_add_rule(struct st_profile *p, size_t first_own, const struct st_allowance_opts *o,
 			  const struct st_sysset *observed, struct st_error *err)
 {
+	return st_allowance_add_rule_set(p, first_own, o, observed, NULL, err);
+}
+
+int st_allowance_add_rule_set(struct st_profile *p, size_t first_own,
+			      const struct st_allowance_opts *o, const struct st_sysset *observed,
+			      struct st_sysset *allowed, struct st_error *err)
+{
 	unsigned chosen = o->set ? o->runtimes : ALL_RUNTIMES;
 	struct rule_names r = {0};
 	struct st_rule rule = {0};
@@ -390,6 +397,12 @@ int st_allowance_add_rule(struct st_profile *p, size_t first_own, const struct s
 		goto out;
 	}
 	strv_sort(r.v, r.n);
+	for (size_t i = 0; allowed && i < r.n; i++) {
+		int nr = st_syscall_nr(ST_ABI_NATIVE, r.v[i]);
+
+		if (nr >= 0)
+			st_sysset_add(allowed, ST_ABI_NATIVE, nr);
+	}
 	rule.names = r.v;
 	rule.n_names = r.n;
 	r.v = NULL;

@@ -67,8 +67,12 @@ int st_allowance_builtin(unsigned i, char ***names, size_t *n, struct st_error *
  * syscall is listed once: the rule's names leave the unconditional allow
  * rules the trace added to p (those from index first_own on: a base's rules
  * come before and stay as they are). */
-int st_allowance_add_rule(struct st_profile *p, size_t first_own,
-			  const struct st_allowance_opts *o, const struct st_sysset *observed,
-			  struct st_error *err);
+int st_allowance_add_rule(struct st_profile *p, size_t first_own, const struct st_allowance_opts *o,
+			  const struct st_sysset *observed, struct st_error *err);
+/* The same, and *allowed (may be NULL) gets the rule's syscalls, in the
+ * native ABI (for provenance reports: what the profile allows unseen). */
+int st_allowance_add_rule_set(struct st_profile *p, size_t first_own,
+			      const struct st_allowance_opts *o, const struct st_sysset *observed,
+			      struct st_sysset *allowed, struct st_error *err);
 
 #endif

@@ -258,7 +258,7 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 	struct st_error err = {0};
 	struct st_trace_result res = {0};
 	struct st_profile *p = NULL;
-	struct st_sysset set, observed;
+	struct st_sysset set, observed, allowance = {0};
 	/* the rules from here on are the trace's (a base's come first) */
 	size_t first_own = job->base ? job->base->n_rules : 0;
 	char buf[ST_ERROR_TEXT_MAX];
@@ -290,7 +290,8 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 					   &err);
 	}
 	if (rc == 0)
-		rc = st_allowance_add_rule(p, first_own, &job->opts.allowance, &observed, &err);
+		rc = st_allowance_add_rule_set(p, first_own, &job->opts.allowance, &observed,
+					       &allowance, &err);
 	if (rc == 0 && !job->opts.out.has_errno)
 		rc = st_recording_filter_apply(&job->filter, p, first_own,
 					       job->opts.out.default_action, &err);
@@ -300,10 +301,10 @@ static int trace_until_exit(struct hook_job *job, struct st_tracer *t, int sigfd
 		log_written(job);
 	if (rc == 0 && job->opts.report) {
 		/* what the profile was built from: the workload's rule and
-		 * the allowance seen */
+		 * the allowance rule */
 		struct st_sysset built = set;
 
-		st_sysset_merge(&built, &observed);
+		st_sysset_merge(&built, &allowance);
 		rc = write_report(job, &res, &built, p, &err);
 	}
 	if (p != job->base)

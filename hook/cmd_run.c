@@ -413,6 +413,7 @@ static int run_write_profile(struct run_job *job, struct st_error *err)
 	struct st_trace_result res;
 	struct st_profile *p = NULL;
 	struct st_sysset workload, *set = &workload; /* res's sets stay as seen: --report */
+	struct st_sysset allowance = {0};	     /* the allowance rule's, for --report */
 	/* the rules from here on are the trace's (a base's come first) */
 	size_t first_own = job->base ? job->base->n_rules : 0;
 	int rc;
@@ -434,14 +435,18 @@ static int run_write_profile(struct run_job *job, struct st_error *err)
 	/* A profile of CMD is often given to `docker run --security-opt
 	 * seccomp=`: the runtime's own calls under the filter come with it. */
 	if (rc == 0)
-		rc = st_allowance_add_rule(p, first_own, &job->opts.allowance, NULL, err);
+		rc = st_allowance_add_rule_set(p, first_own, &job->opts.allowance, NULL, &allowance,
+					       err);
 	if (rc == 0)
 		rc = st_output_emit(p, &job->opts.out, &job->out, err);
 	if (rc == 0 && job->opts.out.path)
 		st_info("profile written to %s (%u syscalls seen)", job->opts.out.path,
 			st_sysset_count(set));
-	if (rc == 0 && job->opts.report)
-		rc = run_write_report(job, &res, set, p, err);
+	if (rc == 0 && job->opts.report) {
+		/* what the profile holds: the workload's and the allowance rule */
+		st_sysset_merge(&allowance, set);
+		rc = run_write_report(job, &res, &allowance, p, err);
+	}
 	if (p != job->base)
 		st_profile_free(p);
 	st_trace_result_free(&res);
