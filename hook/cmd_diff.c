@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace diff OLD NEW: what NEW allows that OLD does not, and back. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
@@ -10,10 +12,75 @@
 #include "profile.h"
 #include "profile_json.h"
 #include "profile_ops.h"
+#include "report.h"
 #include "util.h"
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
 enum fail_on { FAIL_ADDED, FAIL_REMOVED, FAIL_ANY, FAIL_NEVER };
+
+/* --report: provenance reports of NEW's traces, in the order given. */
+struct reports {
+	char **paths;
+	size_t n;
+	struct st_report *v;
+};
+
+/* Whether a line about it says who needed it (--report given, and the item
+ * lets more through); if so, *e is the best entry for its syscall
+ * (st_report_rank) in the reports, the first report's among equals, from
+ * the report *from, or NULL when no report has it. */
+static bool cite(const struct reports *r, const struct st_diff_item *it,
+		 const struct st_report_entry **e, const char **from)
+{
+	*e = NULL;
+	*from = NULL;
+	if (!r->n || !it->widens || it->kind == ST_CHANGE_REMOVED)
+		return false;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct st_report_entry *c = st_report_find(&r->v[i], it->new_e.name);
+
+		if (c && (!*e || st_report_rank(c) < st_report_rank(*e))) {
+			*e = c;
+			*from = r->paths[i];
+		}
+	}
+	return true;
+}
+
+/* A report's file name without its directory, for a line that cites it. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* "  (first: /usr/bin/gdb, pid 12)" after a text line; nothing without
+ * --report. */
+static void print_text_cite(const struct reports *r, const struct st_diff_item *it)
+{
+	const struct st_report_entry *e;
+	const char *from;
+
+	if (!cite(r, it, &e, &from))
+		return;
+	if (!e) {
+		printf("  (not in the report%s)", r->n > 1 ? "s" : "");
+		return;
+	}
+	printf("  (");
+	if (e->origin != ST_ORIGIN_WORKLOAD)
+		printf("%s; ", st_origin_name(e->origin));
+	if (!e->has_first)
+		printf("no process");
+	else if (e->exe)
+		printf("first: %s, pid %u", e->exe, e->pid);
+	else
+		printf("first: comm %s, pid %u", e->comm, e->pid);
+	if (r->n > 1)
+		printf("; %s", base_name(from));
+	printf(")");
+}
 
 static const char *errno_note(const struct st_entry *e, char *buf, size_t len)
 {
@@ -31,32 +98,34 @@ static const char *field_value(const char *v)
 	return *v ? v : "(absent)";
 }
 
-static void print_text_item(const struct st_diff_item *it)
+static void print_text_item(const struct st_diff_item *it, const struct reports *r)
 {
 	char eo[48], en[48];
 
 	switch (it->kind) {
 	case ST_CHANGE_ADDED:
-		printf("  + %s%s%s%s%s\n", it->new_e.name, *it->new_e.cond ? "  [" : "",
+		printf("  + %s%s%s%s%s", it->new_e.name, *it->new_e.cond ? "  [" : "",
 		       it->new_e.cond, *it->new_e.cond ? "]" : "",
 		       errno_note(&it->new_e, en, sizeof(en)));
 		break;
 	case ST_CHANGE_REMOVED:
-		printf("  - %s%s%s%s%s\n", it->old_e.name, *it->old_e.cond ? "  [" : "",
+		printf("  - %s%s%s%s%s", it->old_e.name, *it->old_e.cond ? "  [" : "",
 		       it->old_e.cond, *it->old_e.cond ? "]" : "",
 		       errno_note(&it->old_e, eo, sizeof(eo)));
 		break;
 	case ST_CHANGE_ACTION:
-		printf("  ~ %s%s%s%s: %s%s -> %s%s\n", it->new_e.name, *it->new_e.cond ? "  [" : "",
+		printf("  ~ %s%s%s%s: %s%s -> %s%s", it->new_e.name, *it->new_e.cond ? "  [" : "",
 		       it->new_e.cond, *it->new_e.cond ? "]" : "", it->old_e.action,
 		       errno_note(&it->old_e, eo, sizeof(eo)), it->new_e.action,
 		       errno_note(&it->new_e, en, sizeof(en)));
 		break;
 	case ST_CHANGE_CONDITIONS:
-		printf("  ~ %s: conditions [%s] -> [%s]\n", it->new_e.name, it->old_e.cond,
+		printf("  ~ %s: conditions [%s] -> [%s]", it->new_e.name, it->old_e.cond,
 		       it->new_e.cond);
 		break;
 	}
+	print_text_cite(r, it);
+	putchar('\n');
 }
 
 static const struct st_entry *group_of(const struct st_diff_item *it)
@@ -64,7 +133,8 @@ static const struct st_entry *group_of(const struct st_diff_item *it)
 	return it->kind == ST_CHANGE_REMOVED ? &it->old_e : &it->new_e;
 }
 
-static void print_text(const struct st_diff *d, const char *a, const char *b)
+static void print_text(const struct st_diff *d, const char *a, const char *b,
+		       const struct reports *r)
 {
 	const char *group = NULL;
 	unsigned added = 0, removed = 0, changed = 0;
@@ -88,7 +158,7 @@ static void print_text(const struct st_diff *d, const char *a, const char *b)
 			group = group_of(it)->action;
 			printf("%s:\n", group);
 		}
-		print_text_item(it);
+		print_text_item(it, r);
 		added += it->kind == ST_CHANGE_ADDED;
 		removed += it->kind == ST_CHANGE_REMOVED;
 		changed += it->kind >= ST_CHANGE_ACTION;
@@ -101,7 +171,33 @@ static void print_text(const struct st_diff *d, const char *a, const char *b)
 		printf("no differences\n");
 }
 
-static void print_markdown(const struct st_diff *d, const char *a, const char *b)
+/* " — first: `/usr/bin/gdb` (`gdb`), pid 12" after a markdown line. */
+static void print_md_cite(const struct reports *r, const struct st_diff_item *it)
+{
+	const struct st_report_entry *e;
+	const char *from;
+
+	if (!cite(r, it, &e, &from))
+		return;
+	if (!e) {
+		printf(" — not in the report%s", r->n > 1 ? "s" : "");
+		return;
+	}
+	printf(" — ");
+	if (e->origin != ST_ORIGIN_WORKLOAD)
+		printf("%s, ", st_origin_name(e->origin));
+	st_md_first(stdout, e);
+	if (r->n > 1) {
+		cleanup_free char *p = st_printable(base_name(from));
+
+		printf(" (");
+		st_md_code(stdout, p ? p : "?");
+		printf(")");
+	}
+}
+
+static void print_markdown(const struct st_diff *d, const char *a, const char *b,
+			   const struct reports *r)
 {
 	const char *group = NULL;
 	char eo[48], en[48];
@@ -137,39 +233,73 @@ static void print_markdown(const struct st_diff *d, const char *a, const char *b
 		switch (it->kind) {
 		case ST_CHANGE_ADDED:
 		case ST_CHANGE_REMOVED:
-			printf("- %s `%s`%s%s%s%s\n", it->kind == ST_CHANGE_ADDED ? "➕" : "➖",
+			printf("- %s `%s`%s%s%s%s", it->kind == ST_CHANGE_ADDED ? "➕" : "➖",
 			       e->name, *e->cond ? " when `" : "", e->cond, *e->cond ? "`" : "",
 			       errno_note(e, en, sizeof(en)));
 			break;
 		case ST_CHANGE_ACTION:
-			printf("- 🔁 `%s`: `%s`%s → `%s`%s\n", e->name, it->old_e.action,
+			printf("- 🔁 `%s`: `%s`%s → `%s`%s", e->name, it->old_e.action,
 			       errno_note(&it->old_e, eo, sizeof(eo)), it->new_e.action,
 			       errno_note(&it->new_e, en, sizeof(en)));
 			break;
 		case ST_CHANGE_CONDITIONS:
-			printf("- 🔁 `%s`: when `%s` → when `%s`\n", e->name, it->old_e.cond,
+			printf("- 🔁 `%s`: when `%s` → when `%s`", e->name, it->old_e.cond,
 			       it->new_e.cond);
 			break;
 		}
+		print_md_cite(r, it);
+		putchar('\n');
 	}
 }
 
-static int gen_entry(yajl_gen g, const struct st_entry *e)
+/* An entry's members, in a map the caller opened. */
+static int gen_entry_fields(yajl_gen g, const struct st_entry *e)
 {
-	if (st_gen_map_open(g) < 0 || st_gen_str(g, "name") < 0 || st_gen_str(g, e->name) < 0 ||
+	if (st_gen_str(g, "name") < 0 || st_gen_str(g, e->name) < 0 ||
 	    st_gen_str(g, "action") < 0 || st_gen_str(g, e->action) < 0)
 		return -1;
 	if (e->has_errno && (st_gen_str(g, "errnoRet") < 0 || st_gen_u64(g, e->errno_ret) < 0))
 		return -1;
 	if (e->errno_name && (st_gen_str(g, "errno") < 0 || st_gen_str(g, e->errno_name) < 0))
 		return -1;
-	if (st_gen_str(g, "conditions") < 0 || st_gen_str(g, e->cond) < 0)
+	return st_gen_str(g, "conditions") < 0 || st_gen_str(g, e->cond) < 0 ? -1 : 0;
+}
+
+static int gen_entry(yajl_gen g, const struct st_entry *e)
+{
+	if (st_gen_map_open(g) < 0 || gen_entry_fields(g, e) < 0)
 		return -1;
 	return st_gen_map_close(g);
 }
 
-static int gen_items(yajl_gen g, const struct st_diff *d, const char *key, enum st_change a,
-		     enum st_change b)
+/* "provenance": who needed what the item adds (null: no report has it);
+ * nothing without --report or for items that add nothing. */
+static int gen_cite(yajl_gen g, const struct reports *r, const struct st_diff_item *it)
+{
+	const struct st_report_entry *e;
+	const char *from;
+
+	if (!cite(r, it, &e, &from))
+		return 0;
+	if (st_gen_str(g, "provenance") < 0)
+		return -1;
+	if (!e)
+		return yajl_gen_null(g) == yajl_gen_status_ok ? 0 : -1;
+	if (st_gen_map_open(g) < 0 || st_gen_str(g, "report") < 0 || st_gen_str(g, from) < 0 ||
+	    st_gen_str(g, "origin") < 0 || st_gen_str(g, st_origin_name(e->origin)) < 0 ||
+	    st_gen_str(g, "arch") < 0 || st_gen_str(g, e->arch) < 0)
+		return -1;
+	if (e->has_first &&
+	    (st_gen_str(g, "first") < 0 || st_gen_map_open(g) < 0 || st_gen_str(g, "comm") < 0 ||
+	     st_gen_str(g, e->comm) < 0 ||
+	     (e->exe && (st_gen_str(g, "exe") < 0 || st_gen_str(g, e->exe) < 0)) ||
+	     st_gen_str(g, "pid") < 0 || st_gen_u64(g, e->pid) < 0 || st_gen_map_close(g) < 0))
+		return -1;
+	return st_gen_map_close(g);
+}
+
+static int gen_items(yajl_gen g, const struct st_diff *d, const struct reports *r, const char *key,
+		     enum st_change a, enum st_change b)
 {
 	if (st_gen_str(g, key) < 0 || st_gen_array_open(g) < 0)
 		return -1;
@@ -179,7 +309,8 @@ static int gen_items(yajl_gen g, const struct st_diff *d, const char *key, enum 
 		if (it->kind != a && it->kind != b)
 			continue;
 		if (a == ST_CHANGE_ADDED || a == ST_CHANGE_REMOVED) {
-			if (gen_entry(g, group_of(it)) < 0)
+			if (st_gen_map_open(g) < 0 || gen_entry_fields(g, group_of(it)) < 0 ||
+			    gen_cite(g, r, it) < 0 || st_gen_map_close(g) < 0)
 				return -1;
 			continue;
 		}
@@ -188,13 +319,14 @@ static int gen_items(yajl_gen g, const struct st_diff *d, const char *key, enum 
 		    st_gen_str(g, it->kind == ST_CHANGE_ACTION ? "action" : "conditions") < 0 ||
 		    st_gen_str(g, "old") < 0 || gen_entry(g, &it->old_e) < 0 ||
 		    st_gen_str(g, "new") < 0 || gen_entry(g, &it->new_e) < 0 ||
-		    st_gen_map_close(g) < 0)
+		    gen_cite(g, r, it) < 0 || st_gen_map_close(g) < 0)
 			return -1;
 	}
 	return st_gen_array_close(g);
 }
 
-static int print_json(const struct st_diff *d, const char *a, const char *b)
+static int print_json(const struct st_diff *d, const char *a, const char *b,
+		      const struct reports *r)
 {
 	cleanup_yajl_gen yajl_gen g = st_gen_new();
 	const unsigned char *buf;
@@ -224,9 +356,9 @@ static int print_json(const struct st_diff *d, const char *a, const char *b)
 	    st_gen_strv(g, d->arches_added, d->n_arches_added) < 0 ||
 	    st_gen_str(g, "archesRemoved") < 0 ||
 	    st_gen_strv(g, d->arches_removed, d->n_arches_removed) < 0 ||
-	    gen_items(g, d, "added", ST_CHANGE_ADDED, ST_CHANGE_ADDED) < 0 ||
-	    gen_items(g, d, "removed", ST_CHANGE_REMOVED, ST_CHANGE_REMOVED) < 0 ||
-	    gen_items(g, d, "changed", ST_CHANGE_ACTION, ST_CHANGE_CONDITIONS) < 0 ||
+	    gen_items(g, d, r, "added", ST_CHANGE_ADDED, ST_CHANGE_ADDED) < 0 ||
+	    gen_items(g, d, r, "removed", ST_CHANGE_REMOVED, ST_CHANGE_REMOVED) < 0 ||
+	    gen_items(g, d, r, "changed", ST_CHANGE_ACTION, ST_CHANGE_CONDITIONS) < 0 ||
 	    st_gen_map_close(g) < 0 || yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
 		return -1;
 	fwrite(buf, 1, len, stdout);
@@ -239,9 +371,10 @@ struct diff_opts {
 	enum fmt fmt;
 	enum fail_on fail_on;
 	const char *old_path, *new_path;
+	struct reports reports; /* --report, paths only until read */
 };
 
-enum { OPT_FORMAT = 0x100, OPT_FAIL_ON };
+enum { OPT_FORMAT = 0x100, OPT_FAIL_ON, OPT_REPORT };
 
 static const struct argp_option diff_options[] = {
     {"format", OPT_FORMAT, "text|json|markdown", 0,
@@ -249,6 +382,10 @@ static const struct argp_option diff_options[] = {
     {"fail-on", OPT_FAIL_ON, "added|removed|any|never", 0,
      "Exit 1 when NEW allows more (added, default), allows less (removed), differs at all "
      "(any), or never",
+     0},
+    {"report", OPT_REPORT, "FILE", 0,
+     "A provenance report of NEW's traces (run --report, the hook's --report; repeatable, the "
+     "first that has a syscall is cited): say for each syscall NEW adds who needed it first",
      0},
     {0},
 };
@@ -267,6 +404,7 @@ static error_t parse_diff_opt(int key, char *arg, struct argp_state *state)
 	static const char *const fmt_names[] = {"text", "json", "markdown"};
 	static const char *const fail_names[] = {"added", "removed", "any", "never"};
 	struct diff_opts *o = state->input;
+	char **v;
 	int i;
 
 	switch (key) {
@@ -279,6 +417,13 @@ static error_t parse_diff_opt(int key, char *arg, struct argp_state *state)
 		if ((i = pick(fail_names, ARRAY_SIZE(fail_names), arg)) < 0)
 			argp_error(state, "unknown --fail-on '%s'", arg);
 		o->fail_on = i;
+		return 0;
+	case OPT_REPORT:
+		/* argv outlives the parse: the paths are kept, not copied */
+		if (!(v = realloc(o->reports.paths, (o->reports.n + 1) * sizeof(*v))))
+			argp_failure(state, ST_EXIT_USAGE, ENOMEM, "--report");
+		o->reports.paths = v;
+		v[o->reports.n++] = arg;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (state->arg_num >= 2)
@@ -317,16 +462,16 @@ static int print_diff(const struct diff_opts *o, const struct st_diff *d)
 {
 	switch (o->fmt) {
 	case FMT_JSON:
-		if (print_json(d, o->old_path, o->new_path) < 0) {
+		if (print_json(d, o->old_path, o->new_path, &o->reports) < 0) {
 			fprintf(stderr, "seccomp-trace: diff: cannot generate JSON\n");
 			return -1;
 		}
 		return 0;
 	case FMT_MARKDOWN:
-		print_markdown(d, o->old_path, o->new_path);
+		print_markdown(d, o->old_path, o->new_path, &o->reports);
 		return 0;
 	default:
-		print_text(d, o->old_path, o->new_path);
+		print_text(d, o->old_path, o->new_path, &o->reports);
 		return 0;
 	}
 }
@@ -347,6 +492,26 @@ static int verdict(enum fail_on fail_on, const struct st_diff *d)
 	}
 }
 
+static int read_reports(struct reports *r, struct st_error *err)
+{
+	if (!r->n)
+		return 0;
+	if (!(r->v = calloc(r->n, sizeof(*r->v))))
+		return st_error_set(err, ENOMEM, "--report");
+	for (size_t i = 0; i < r->n; i++)
+		if (st_report_read(r->paths[i], &r->v[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+static void free_reports(struct reports *r)
+{
+	for (size_t i = 0; r->v && i < r->n; i++)
+		st_report_free(&r->v[i]);
+	free(r->v);
+	free(r->paths);
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	struct diff_opts o = {.fmt = FMT_TEXT, .fail_on = FAIL_ADDED};
@@ -358,12 +523,15 @@ int cmd_diff(int argc, char **argv)
 
 	st_cli_parse(&diff_argp, argc, argv, 0, &o);
 	if (st_profile_read_file(o.old_path, &a, &err) < 0 ||
-	    st_profile_read_file(o.new_path, &b, &err) < 0 || st_profile_diff(a, b, &d, &err) < 0) {
+	    st_profile_read_file(o.new_path, &b, &err) < 0 || read_reports(&o.reports, &err) < 0 ||
+	    st_profile_diff(a, b, &d, &err) < 0) {
 		st_error_print(&err);
+		free_reports(&o.reports);
 		return 2;
 	}
 	if (print_diff(&o, &d) == 0)
 		rc = verdict(o.fail_on, &d);
 	st_diff_free(&d);
+	free_reports(&o.reports);
 	return rc;
 }

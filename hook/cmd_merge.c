@@ -13,16 +13,24 @@
 #include "output.h"
 #include "profile.h"
 #include "profile_json.h"
+#include "profile_gain.h"
 #include "profile_merge.h"
 
 struct merge_opts {
 	bool allow_wins;
+	const char *stats; /* --stats FILE, "-": stdout */
 	struct st_cli_operands profiles;
 	struct st_output_opts out;
 };
 
+enum { OPT_STATS = 0x100 };
+
 static const struct argp_option merge_options[] = {
     {"allow-wins", 'a', NULL, 0, "An allow in one profile beats a denial in another", 0},
+    {"stats", OPT_STATS, "FILE", 0,
+     "Write what each input added beyond the ones before it (syscalls, argument values) as "
+     "JSON to FILE (- for stdout when -o names a file); the same goes to stderr as text",
+     0},
     {0},
 };
 
@@ -30,7 +38,6 @@ static error_t parse_merge_opt(int key, char *arg, struct argp_state *state)
 {
 	struct merge_opts *o = state->input;
 
-	(void)arg;
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &o->out;
@@ -38,6 +45,14 @@ static error_t parse_merge_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'a':
 		o->allow_wins = true;
+		return 0;
+	case OPT_STATS:
+		o->stats = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->stats && !strcmp(o->stats, "-") &&
+		    (!o->out.path || !strcmp(o->out.path, "-")))
+			argp_error(state, "--stats -: the profile goes to stdout; give -o FILE");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -69,8 +84,9 @@ static const struct argp merge_argp = {
     NULL};
 
 /* Every input read, then merged at once (the result does not depend on
- * their order). */
-static int merge_all(const struct merge_opts *o, struct st_profile **out, struct st_error *err)
+ * their order); *gains, what each added to those before it, does. */
+static int merge_all(const struct merge_opts *o, struct st_profile **out, struct st_gains *gains,
+		     struct st_error *err)
 {
 	struct st_merge_opts mo = {
 	    .allow_wins = o->allow_wins,
@@ -78,6 +94,7 @@ static int merge_all(const struct merge_opts *o, struct st_profile **out, struct
 	    .errno_chosen = o->out.has_errno,
 	};
 	size_t n = (size_t)o->profiles.n;
+	const char *const *names = (const char *const *)o->profiles.v;
 	cleanup_free struct st_profile **in = calloc(n + 1, sizeof(*in));
 	int rc = -1;
 
@@ -86,31 +103,61 @@ static int merge_all(const struct merge_opts *o, struct st_profile **out, struct
 	for (size_t i = 0; i < n; i++)
 		if (st_profile_read_file(o->profiles.v[i], &in[i], err) < 0)
 			goto out;
-	rc = st_profiles_merge((const struct st_profile *const *)in,
-			       (const char *const *)o->profiles.v, n, &mo, out, err);
+	rc = st_gains_compute((const struct st_profile *const *)in, names, n, gains, err);
+	if (rc == 0)
+		rc = st_profiles_merge((const struct st_profile *const *)in, names, n, &mo, out,
+				       err);
 out:
 	for (size_t i = 0; i < n; i++)
 		st_profile_free(in[i]);
 	return rc;
 }
 
+/* --stats: the gains as JSON, to the file opened before the merge or to
+ * stdout. */
+static int write_stats(const struct merge_opts *o, const struct st_gains *gains,
+		       struct st_outfile *t, struct st_error *err)
+{
+	cleanup_free char *text = NULL;
+	size_t len;
+
+	if (st_gains_json(gains, &text, &len, err) < 0)
+		return -1;
+	if (strcmp(o->stats, "-"))
+		return st_outfile_write(t, text, len, 0644, err);
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+		return st_error_set(err, errno, "cannot write the merge statistics to stdout");
+	return 0;
+}
+
 int cmd_merge(int argc, char **argv)
 {
 	struct merge_opts o = {0};
-	struct st_outfile target = {.dfd = -1};
+	struct st_outfile target = {.dfd = -1}, stats = {.dfd = -1};
 	struct st_error err = {0};
 	struct st_profile *out = NULL;
-	int rc = 0;
+	struct st_gains gains = {0};
+	int rc;
 
 	/* what merge decided for each syscall goes to stderr; -v adds debug */
 	st_log_set_level(ST_LOG_INFO);
 	st_cli_parse(&merge_argp, argc, argv, 0, &o);
-	if (st_output_open(&o.out, NULL, &target, &err) < 0 || merge_all(&o, &out, &err) < 0 ||
-	    st_output_emit(out, &o.out, &target, &err) < 0) {
+	rc = st_output_open(&o.out, NULL, &target, &err);
+	if (rc == 0 && o.stats && strcmp(o.stats, "-"))
+		rc = st_outfile_open_kind(NULL, o.stats, &st_gains_kind, &stats, &err);
+	if (rc == 0)
+		rc = merge_all(&o, &out, &gains, &err);
+	if (rc == 0)
+		rc = st_output_emit(out, &o.out, &target, &err);
+	if (rc == 0)
+		st_gains_log(&gains);
+	if (rc == 0 && o.stats)
+		rc = write_stats(&o, &gains, &stats, &err);
+	if (rc < 0)
 		st_error_print(&err);
-		rc = 1;
-	}
 	st_outfile_close(&target);
+	st_outfile_close(&stats);
 	st_profile_free(out);
-	return rc;
+	st_gains_free(&gains);
+	return rc < 0 ? 1 : 0;
 }

@@ -667,3 +667,24 @@ yajl_gen st_gen_new(void)
 	}
 	return g;
 }
+
+int st_gen_text(yajl_gen g, char **out, size_t *len)
+{
+	const unsigned char *buf;
+	size_t n;
+	char *s;
+
+	if (yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok)
+		return -1;
+	/* one trailing newline, whatever yajl's beautifier does */
+	while (n && buf[n - 1] == '\n')
+		n--;
+	if (!(s = malloc(n + 2)))
+		return -1;
+	memcpy(s, buf, n);
+	s[n] = '\n';
+	s[n + 1] = '\0';
+	*out = s;
+	*len = n + 1;
+	return 0;
+}

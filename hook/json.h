@@ -63,5 +63,9 @@ int st_gen_array_close(yajl_gen g);
 int st_gen_strv(yajl_gen g, char *const *v, size_t n);
 /* A generator with 2-space indentation; NULL on allocation failure. */
 yajl_gen st_gen_new(void);
+/* What g generated, malloc'ed into *out (*len bytes, NUL-terminated) with
+ * exactly one trailing newline; -1 when yajl has none to give or out of
+ * memory. */
+int st_gen_text(yajl_gen g, char **out, size_t *len);
 
 #endif

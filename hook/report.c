@@ -334,8 +334,6 @@ static int render_json(const struct st_report *r, const struct st_report_info *i
 		       size_t *len)
 {
 	cleanup_yajl_gen yajl_gen g = st_gen_new();
-	const unsigned char *buf;
-	size_t n;
 
 	if (!g || st_gen_map_open(g) < 0 || gen_info(g, info) < 0 ||
 	    st_gen_str(g, "syscalls") < 0 || st_gen_array_open(g) < 0)
@@ -343,17 +341,9 @@ static int render_json(const struct st_report *r, const struct st_report_info *i
 	for (size_t i = 0; i < r->n; i++)
 		if (gen_entry(g, &r->v[i]) < 0)
 			return -1;
-	if (st_gen_array_close(g) < 0 || st_gen_map_close(g) < 0 ||
-	    yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok)
+	if (st_gen_array_close(g) < 0 || st_gen_map_close(g) < 0)
 		return -1;
-	if (!(*out = malloc(n + 2)))
-		return -1;
-	memcpy(*out, buf, n);
-	if (!n || buf[n - 1] != '\n')
-		(*out)[n++] = '\n';
-	(*out)[n] = '\0';
-	*len = n;
-	return 0;
+	return st_gen_text(g, out, len);
 }
 
 /* ---- markdown ---- */
@@ -397,7 +387,8 @@ void st_md_first(FILE *f, const struct st_report_entry *e)
 			e->origin == ST_ORIGIN_ASSUMED ? "never seen" : "not recorded");
 		return;
 	}
-	fprintf(f, "first: ");
+	/* a name alone is marked as one: a process may call itself "/usr/bin/x" */
+	fprintf(f, "first: %s", e->exe ? "" : "comm ");
 	st_md_code(f, e->exe ? e->exe : e->comm);
 	if (e->exe) {
 		fprintf(f, " (");
@@ -581,10 +572,15 @@ void st_report_log_summary(const struct st_trace_result *res)
 	if (!(f = st_memstream_open(&m)))
 		return;
 	for (size_t j = 0; j < n && j < SUMMARY_PROCESSES; j++) {
-		cleanup_free char *who = st_printable(c[j].f->exe ? c[j].f->exe : c[j].f->comm);
+		cleanup_free char *comm = st_printable(c[j].f->comm);
+		cleanup_free char *exe = c[j].f->exe ? st_printable(c[j].f->exe) : NULL;
 
-		fprintf(f, "%s%s (pid %u) %u", j ? ", " : "", who ? who : "?", c[j].f->ns_pid,
-			c[j].n);
+		/* "/bin/busybox (sh, pid 1) 12", "crun (pid 1) 30" */
+		fprintf(f, "%s%s (%s%s pid %u) %u", j ? ", " : "",
+			exe    ? exe
+			: comm ? comm
+			       : "?",
+			exe && comm ? comm : "", exe && comm ? "," : "", c[j].f->ns_pid, c[j].n);
 	}
 	if (n > SUMMARY_PROCESSES)
 		fprintf(f, ", and %zu more processes", n - SUMMARY_PROCESSES);

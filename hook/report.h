@@ -112,13 +112,17 @@ void st_report_log_summary(const struct st_trace_result *res);
 /* Read a JSON report (hostile input: bounded, checked as profiles are); the
  * entries come back as written. */
 int st_report_read(const char *path, struct st_report *out, struct st_error *err);
-/* The entry for name to cite: the workload's before the runtime
- * allowance's, then the native arch's; NULL if the report lacks it. */
+/* The entry for name to cite (the lowest st_report_rank); NULL if the
+ * report lacks it. */
 const struct st_report_entry *st_report_find(const struct st_report *r, const char *name);
+/* How good an entry is to cite, lower first: one the profile lets through,
+ * then the workload's before the runtime allowance's (enum st_origin), then
+ * the native arch's. */
+unsigned st_report_rank(const struct st_report_entry *e);
 
 /* Markdown of report text (printable already): s as a code span, however
  * many backticks it holds; "first: `/usr/bin/gdb` (`gdb`), pid 12" for an
- * entry. */
+ * entry ("first: comm `gdb`, pid 12" when its executable is unknown). */
 void st_md_code(FILE *f, const char *s);
 void st_md_first(FILE *f, const struct st_report_entry *e);
 

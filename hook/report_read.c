@@ -147,13 +147,12 @@ int st_report_read(const char *path, struct st_report *out, struct st_error *err
 	return 0;
 }
 
-/* How good an entry is to cite: the workload's, then the runtime
- * allowance's, ...; the native arch's first among equals. */
-static unsigned rank(const struct st_report_entry *e)
+unsigned st_report_rank(const struct st_report_entry *e)
 {
 	const char *native = st_abi_arch_name(ST_ABI_NATIVE);
 
-	return e->origin * 2 + !(native && !strcmp(e->arch, native));
+	return !e->in_profile * 2 * ST_NR_ORIGINS + e->origin * 2 +
+	       !(native && !strcmp(e->arch, native));
 }
 
 const struct st_report_entry *st_report_find(const struct st_report *r, const char *name)
@@ -163,7 +162,8 @@ const struct st_report_entry *st_report_find(const struct st_report *r, const ch
 	for (size_t i = 0; i < r->n; i++) {
 		const struct st_report_entry *e = &r->v[i];
 
-		if (e->name && !strcmp(e->name, name) && (!best || rank(e) < rank(best)))
+		if (e->name && !strcmp(e->name, name) &&
+		    (!best || st_report_rank(e) < st_report_rank(best)))
 			best = e;
 	}
 	return best;

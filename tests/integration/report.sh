@@ -23,10 +23,10 @@ expect_fail() {
 
 # ---- run: JSON, every set, the first process and its PID in the namespace ----
 "$ST_BIN" run -o "$T/r.json" --report "$T/r.report.json" -- \
-	"$ST_PROBE" comm:first-probe membarrier fork:getcpu sleep:100 >/dev/null
+	"$ST_PROBE" comm:first-probe membarrier fork:getcpu sleep:1000 >/dev/null
 jq -e --arg p "$T/r.json" --arg c "$ST_PROBE" \
 	'.seccompTraceReport == 1 and .profile == $p and .command == [$c, "comm:first-probe",
-	 "membarrier", "fork:getcpu", "sleep:100"] and (.container | not)' "$T/r.report.json" >/dev/null ||
+	 "membarrier", "fork:getcpu", "sleep:1000"] and (.container | not)' "$T/r.report.json" >/dev/null ||
 	die "report header: $(jq -c 'del(.syscalls)' "$T/r.report.json")"
 # CMD is PID 2 of its namespace, its child 3; the child exits at once, so
 # its executable may be gone before the tracer looks: only comm is sure.
@@ -43,7 +43,7 @@ entry "$T/r.report.json" getcpu | jq -e '.origin == "workload" and .first.comm =
 
 # Markdown when the name ends in .md: a marker line, hostile text in code spans.
 "$ST_BIN" run -o "$T/m.json" --report "$T/m.report.md" -- \
-	"$ST_PROBE" $'comm:a`b\n<i>\\' membarrier sleep:100 >/dev/null
+	"$ST_PROBE" $'comm:a`b\n<i>\\' membarrier sleep:1000 >/dev/null
 [ "$(head -n 1 "$T/m.report.md")" = '<!-- seccomp-trace report -->' ] || die "markdown marker: $(head -n 1 "$T/m.report.md")"
 grep -qxF -- "- \`membarrier\` — first: \`$probe\` (\`\`a\`b\\x0a<i>\\x5c\`\`), pid 2" "$T/m.report.md" ||
 	die "markdown membarrier line: $(grep membarrier "$T/m.report.md")"
@@ -69,6 +69,46 @@ entry "$T/r.report.json" kcmp | jq -e '.origin == "workload"' >/dev/null || die 
 "$ST_BIN" run -o "$T/m.json" --report "$T/m.report.md" -- "$ST_PROBE" kcmp >/dev/null
 grep -q '`kcmp`' "$T/m.report.md" || die "markdown report not replaced"
 
+# ---- diff --report: who needed what NEW adds; merge --stats ----
+"$ST_BIN" run -o "$T/old.json" --report "$T/old.report.json" -- "$ST_PROBE" membarrier >/dev/null
+"$ST_BIN" run -o "$T/new.json" --report "$T/new.report.json" -- \
+	"$ST_PROBE" comm:needs-kcmp membarrier kcmp sleep:1000 >/dev/null
+rc=0
+"$ST_BIN" diff --report "$T/new.report.json" "$T/old.json" "$T/new.json" >"$T/diff.txt" || rc=$?
+[ $rc -eq 1 ] && grep -qxF "  + kcmp  (first: $probe, pid 2)" "$T/diff.txt" ||
+	die "diff --report text: exit $rc: $(cat "$T/diff.txt")"
+rc=0
+"$ST_BIN" diff --report "$T/old.report.json" "$T/old.json" "$T/new.json" >"$T/diff.txt" || rc=$?
+[ $rc -eq 1 ] && grep -qxF "  + kcmp  (not in the report)" "$T/diff.txt" || die "a report without kcmp: $(cat "$T/diff.txt")"
+# several reports: the one that has it is cited, and named
+rc=0
+"$ST_BIN" diff --report "$T/old.report.json" --report "$T/new.report.json" --format markdown \
+	"$T/old.json" "$T/new.json" >"$T/diff.md" || rc=$?
+grep -qxF -- "- ➕ \`kcmp\` — first: \`$probe\` (\`needs-kcmp\`), pid 2 (\`new.report.json\`)" "$T/diff.md" ||
+	die "diff --report markdown: $(cat "$T/diff.md")"
+"$ST_BIN" diff --report "$T/new.report.json" --format json "$T/old.json" "$T/new.json" >"$T/diff.json" || true
+jq -e --arg e "$probe" --arg r "$T/new.report.json" '.added[] | select(.name == "kcmp") | .provenance ==
+	{report: $r, origin: "workload", arch: "SCMP_ARCH_X86_64", first: {comm: "needs-kcmp", exe: $e, pid: 2}}' \
+	"$T/diff.json" >/dev/null || die "diff --report json: $(jq -c .added "$T/diff.json")"
+# a report is hostile input: refused, exit 2, with its path
+printf '{"seccompTraceReport":1,"syscalls":[{"name":"kcmp","name":"x","arch":"a","origin":"workload"}]}' >"$T/bad.report.json"
+expect_fail 2 "syscalls[0]: duplicate key" "$ST_BIN" diff --report "$T/bad.report.json" "$T/old.json" "$T/new.json"
+expect_fail 2 "$T/r.json: not a seccomp-trace report" "$ST_BIN" diff --report "$T/r.json" "$T/old.json" "$T/new.json"
+
+# merge: what each input added beyond those before it, on stderr and as JSON
+"$ST_BIN" merge -o "$T/m.json" --stats - "$T/old.json" "$T/new.json" "$T/new.json" >"$T/stats.json" 2>"$T/merge.err"
+jq -e '.seccompTraceConvergence == 1 and (.inputs | length) == 3 and (.inputs[1].addedSyscalls | index("kcmp"))
+	and .inputs[2].addedSyscalls == [] and .unchangedTail == 1' "$T/stats.json" >/dev/null ||
+	die "merge --stats: $(cat "$T/stats.json")"
+grep -qF "convergence: $T/new.json: +" "$T/merge.err" && grep -qF "convergence: $T/new.json: nothing new" "$T/merge.err" &&
+	grep -qF "convergence: the last 1 of 3 inputs added nothing" "$T/merge.err" || die "merge's stderr: $(cat "$T/merge.err")"
+"$ST_BIN" merge -o "$T/m.json" --stats "$T/stats2.json" "$T/new.json" "$T/old.json" 2>/dev/null
+jq -e '.unchangedTail == 1 and .inputs[0].addedSyscalls != []' "$T/stats2.json" >/dev/null || die "--stats FILE: $(cat "$T/stats2.json")"
+expect_fail 2 "--stats -: the profile goes to stdout" "$ST_BIN" merge --stats - "$T/old.json"
+expect_fail 1 "cannot write $T/old.json: it exists and is not seccomp-trace merge statistics" \
+	"$ST_BIN" merge -o "$T/m.json" --stats "$T/old.json" "$T/new.json"
+jq -e '.defaultAction' "$T/old.json" >/dev/null || die "--stats overwrote a profile"
+
 # ---- the hook (podman, hooks.d args) ----
 ct_podman_image
 ct_hooks_dir "$T/hooks" --log "$T/hook.log" --report
@@ -78,7 +118,7 @@ prun() {
 	shift
 	ct_podman --hooks-dir "$hooks" run --rm --network none "$@"
 }
-prun "$T/hooks" --annotation "$ann=of:$T/c.json" "$CT_IMAGE" stprobe comm:probe9 membarrier sleep:200
+prun "$T/hooks" --annotation "$ann=of:$T/c.json" "$CT_IMAGE" stprobe comm:probe9 membarrier sleep:1000
 ct_wait_file "$T/c.report.json" || die "no report beside of:; log: $(cat "$T/hook.log")"
 assert_allows "$T/c.json" membarrier
 jq -e --arg p "$T/c.json" '.profile == $p and .scope == "after-seccomp" and (.container.id | length) == 64
@@ -93,7 +133,7 @@ jq -e '[.syscalls[] | select(.origin == "runtime-allowance")] | length > 0 and
 	die "no runtime allowance in the hook's report: $(jq -c '[.syscalls[] | [.name, .origin]]' "$T/c.report.json")"
 entry "$T/c.report.json" pivot_root | jq -e '.origin == "runtime-setup" and (.inProfile | not)' >/dev/null ||
 	die "pivot_root: $(entry "$T/c.report.json" pivot_root)"
-grep -q "first sightings by process (.*): .*probe9 (pid 1)" "$T/hook.log" || die "no summary line in the log"
+grep -q "first sightings by process (.*): .*/bin/stprobe (probe9, pid 1)" "$T/hook.log" || die "no summary line in the log"
 grep -qF "report written to $T/c.report.json" "$T/hook.log" || die "the log does not say where the report went"
 # No line per syscall at info level: the summary is one line.
 [ "$(grep -c 'first membarrier' "$T/hook.log")" -eq 0 ] || die "per-syscall lines without -v"

@@ -129,7 +129,7 @@ static void test_markdown(void)
 	CHECK_CONTAINS(text,
 		       "- `membarrier` — first: `/usr/bin/gdb` (``a`b\\x0a<i>\\x5c``), pid 12\n");
 	CHECK_CONTAINS(text, "- `read` — first: `/bin/busybox` (`cat`), pid 7\n");
-	CHECK_CONTAINS(text, "- `capset` — first: `runc:[2:INIT]`, pid 1\n");
+	CHECK_CONTAINS(text, "- `capset` — first: comm `runc:[2:INIT]`, pid 1\n");
 	/* no raw control character, whatever the process was called */
 	for (size_t i = 0; text && i < len; i++)
 		CHECK(text[i] == '\n' || (unsigned char)text[i] >= 0x20);
