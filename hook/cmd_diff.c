@@ -93,6 +93,17 @@ static const char *errno_note(const struct st_entry *e, char *buf, size_t len)
 	return buf;
 }
 
+/* " (errno 38)" for a profile's defaultErrnoRet, "" without one: the
+ * default action alone may not have changed. */
+static const char *default_errno(const struct st_profile *p, char *buf, size_t len)
+{
+	if (p->has_default_errno)
+		snprintf(buf, len, " (errno %u)", p->default_errno_ret);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
 static const char *field_value(const char *v)
 {
 	return *v ? v : "(absent)";
@@ -138,12 +149,13 @@ static void print_text(const struct st_diff *d, const char *a, const char *b,
 {
 	const char *group = NULL;
 	unsigned added = 0, removed = 0, changed = 0;
+	char eo[32], en[32];
 
 	printf("--- %s\n+++ %s\n", a, b);
 	if (d->default_changed)
 		printf("defaultAction: %s%s -> %s%s\n", d->old_p->default_action,
-		       d->old_p->has_default_errno ? " (errno set)" : "", d->new_p->default_action,
-		       d->new_p->has_default_errno ? " (errno set)" : "");
+		       default_errno(d->old_p, eo, sizeof(eo)), d->new_p->default_action,
+		       default_errno(d->new_p, en, sizeof(en)));
 	for (size_t i = 0; i < d->n_arches_added; i++)
 		printf("arch + %s\n", d->arches_added[i]);
 	for (size_t i = 0; i < d->n_arches_removed; i++)
@@ -216,8 +228,9 @@ static void print_markdown(const struct st_diff *d, const char *a, const char *b
 		printf("- %s: `%s` → `%s`\n", d->fields[i].key, field_value(d->fields[i].old_v),
 		       field_value(d->fields[i].new_v));
 	if (d->default_changed)
-		printf("- defaultAction: `%s` → `%s`\n", d->old_p->default_action,
-		       d->new_p->default_action);
+		printf("- defaultAction: `%s`%s → `%s`%s\n", d->old_p->default_action,
+		       default_errno(d->old_p, eo, sizeof(eo)), d->new_p->default_action,
+		       default_errno(d->new_p, en, sizeof(en)));
 	for (size_t i = 0; i < d->n_arches_added; i++)
 		printf("- arch added: `%s`\n", d->arches_added[i]);
 	for (size_t i = 0; i < d->n_arches_removed; i++)

@@ -90,6 +90,15 @@ grep -qxF -- "- ➕ \`kcmp\` — first: \`$probe\` (\`needs-kcmp\`), pid 2 (\`ne
 jq -e --arg e "$probe" --arg r "$T/new.report.json" '.added[] | select(.name == "kcmp") | .provenance ==
 	{report: $r, origin: "workload", arch: "SCMP_ARCH_X86_64", first: {comm: "needs-kcmp", exe: $e, pid: 2}}' \
 	"$T/diff.json" >/dev/null || die "diff --report json: $(jq -c .added "$T/diff.json")"
+# a changed defaultErrnoRet is shown with its values (the CI comment's line)
+echo '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"syscalls":[]}' >"$T/e38.json"
+echo '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":1,"syscalls":[]}' >"$T/e1.json"
+"$ST_BIN" diff --format markdown "$T/e38.json" "$T/e1.json" >"$T/diff.md" || true
+grep -qxF -- '- defaultAction: `SCMP_ACT_ERRNO` (errno 38) → `SCMP_ACT_ERRNO` (errno 1)' "$T/diff.md" ||
+	die "defaultErrnoRet in markdown: $(cat "$T/diff.md")"
+"$ST_BIN" diff "$T/e38.json" "$T/e1.json" >"$T/diff.txt" || true
+grep -qxF 'defaultAction: SCMP_ACT_ERRNO (errno 38) -> SCMP_ACT_ERRNO (errno 1)' "$T/diff.txt" ||
+	die "defaultErrnoRet in text: $(cat "$T/diff.txt")"
 # a report is hostile input: refused, exit 2, with its path
 printf '{"seccompTraceReport":1,"syscalls":[{"name":"kcmp","name":"x","arch":"a","origin":"workload"}]}' >"$T/bad.report.json"
 expect_fail 2 "syscalls[0]: duplicate key" "$ST_BIN" diff --report "$T/bad.report.json" "$T/old.json" "$T/new.json"
