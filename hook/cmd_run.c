@@ -246,9 +246,12 @@ static const struct argp run_argp = {
     parse_run_opt,
     "[--] CMD [ARG...]",
     "Run CMD in a new PID namespace with its own /proc (a private mount namespace), record "
-    "every syscall it and its descendants make until it exits, and write a seccomp allow-list "
-    "profile then (to stdout without -o). Exits with CMD's status, or 125 if tracing failed; "
-    "a CMD that cannot be executed writes no profile. Options end at CMD.",
+    "every syscall it and its descendants make from its execve until it exits, and write a "
+    "seccomp allow-list profile then (to stdout without -o): those calls, the time calls "
+    "(clock_gettime, ...) and the runtime allowance (--runtime-allowance), so that the "
+    "profile also starts a container running CMD (docker run --security-opt seccomp=FILE, "
+    "podman likewise). Exits with CMD's status, or 125 if tracing failed; a CMD that cannot "
+    "be executed writes no profile. Options end at CMD.",
     run_children,
     NULL,
     NULL};

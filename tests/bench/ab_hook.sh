@@ -6,7 +6,7 @@
 # process alone), cold (the build traces nothing else: the program is
 # attached, or loaded if nothing of the build is pinned) and warm (the build
 # traces a sleeping holder container). Medians in ms.
-# Usage: tests/bench/ab_hook.sh OLD_BUILD NEW_BUILD [ROUNDS]   (as root)
+# Usage: [AB_SECCOMP=FILE] tests/bench/ab_hook.sh OLD_BUILD NEW_BUILD [ROUNDS]   (as root)
 set -euo pipefail
 [ "$(id -u)" -eq 0 ] || { echo "ab_hook: must run as root" >&2; exit 1; }
 old=$(realpath "$1") new=$(realpath "$2")
@@ -22,6 +22,10 @@ mkdir -p "$W" "$CT_STATE/runc"
 BT=$W/benchtool
 gcc -O2 -static -o "$BT" "$ST_SOURCE/tests/bench/benchtool.c"
 SECC='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["acct"],"action":"SCMP_ACT_ERRNO"}]}'
+# AB_SECCOMP=FILE: that profile (e.g. podman's default) is the container's
+# filter instead, in its OCI form: a config.json of an engine's size, which
+# the hook reads (the recording filter's errno).
+[ -z "${AB_SECCOMP:-}" ] || SECC=$(ct_oci_seccomp "$AB_SECCOMP")
 bundle() { # DIR BUILD CMD...: the build's hook behind benchtool hooktime
 	local d=$1 b=$2
 	shift 2
