@@ -27,6 +27,7 @@ struct st_arg {
 	uint64_t value;
 	uint64_t value_two;
 	bool has_value_two;
+	bool missing_index, missing_value; /* absent from the JSON: runtimes read 0 */
 	char *op;
 	struct st_extras extras;
 };

@@ -155,10 +155,10 @@ static int read_arg(yajl_val v, const char *where, struct st_arg *a, struct st_e
 		if (r < 0)
 			return -1;
 	}
-	if (!has_index)
-		return st_error_set(err, 0, "%s.index: missing", where);
-	if (!has_value)
-		return st_error_set(err, 0, "%s.value: missing", where);
+	/* Go's decoders leave a missing number 0: so does this one (check
+	 * says so) */
+	a->missing_index = !has_index;
+	a->missing_value = !has_value;
 	if (!a->op)
 		return st_error_set(err, 0, "%s.op: missing", where);
 	return 0;
@@ -340,6 +340,29 @@ int st_profile_from_json(yajl_val root, struct st_profile **out, struct st_error
 	return 0;
 }
 
+/* What a runtime would refuse that no reader of a base or merge input
+ * may pass on: an empty syscall name (runc, and Docker and containerd with
+ * it, refuse the profile; crun skips the name). check reports it itself. */
+static int refuse_empty_names(const struct st_profile *p, struct st_error *err)
+{
+	char where[64];
+
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names; j++) {
+			if (*p->rules[i].names[j])
+				continue;
+			if (p->rules[i].old_name)
+				snprintf(where, sizeof(where), "syscalls[%zu].name", i);
+			else
+				snprintf(where, sizeof(where), "syscalls[%zu].names[%zu]", i, j);
+			return st_error_set(err, 0,
+					    "%s: an empty syscall name (runc, and so Docker and "
+					    "containerd, refuse such a profile)",
+					    where);
+		}
+	return 0;
+}
+
 int st_profile_parse(const char *text, size_t len, const char *what, struct st_profile **out,
 		     struct st_error *err)
 {
@@ -349,6 +372,11 @@ int st_profile_parse(const char *text, size_t len, const char *what, struct st_p
 		return -1;
 	if (st_profile_from_json(root, out, err) < 0)
 		return st_error_wrap(err, "invalid profile %s", what);
+	if (refuse_empty_names(*out, err) < 0) {
+		st_profile_free(*out);
+		*out = NULL;
+		return st_error_wrap(err, "invalid profile %s", what);
+	}
 	return 0;
 }
 

@@ -85,11 +85,11 @@ static char *round_trip(const struct st_profile *p)
 	return json;
 }
 
-static void ignore_report(void *ctx, enum st_check_level level, const char *path, const char *msg)
+static void ignore_report(void *ctx, const struct st_check_item *item)
 {
 	(void)ctx;
-	(void)level;
-	FUZZ_CHECK(path && *path && msg && *msg);
+	FUZZ_CHECK(item->path && *item->path && item->msg && *item->msg);
+	FUZZ_CHECK(!(item->refused_by & ~ST_RT_ALL));
 }
 
 /* The merge of n copies of p, as JSON (the caller frees it). */

@@ -71,7 +71,8 @@ done
 offers "seccomp-trace run --ou" --output
 offers "seccomp-trace run -" -o --base --args
 offers "seccomp-trace hook -" --allow-dir --scope --log
-offers "seccomp-trace check -" -q
+offers "seccomp-trace check -" -q --strict --format
+offers_exactly "seccomp-trace check --format " "json text"
 
 # Values: choices from the help, directories, files, commands.
 offers_exactly "seccomp-trace hook --scope " "after-seccomp all"

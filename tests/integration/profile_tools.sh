@@ -175,23 +175,35 @@ broken() { # EXIT JQ-FILTER MESSAGE
 	[ "$rc" = "$want" ] || die "check '$filter': exit $rc, expected $want: $(cat "$T/out")"
 	grep -qxF "$T/broken.json: $msg" "$T/out" || die "check '$filter': expected '$msg' in: $(cat "$T/out")"
 }
-broken 1 '.defaultAction = "SCMP_ACT_NOPE"' 'error: defaultAction: unknown action "SCMP_ACT_NOPE"'
+# who refuses: the end of an error's message (tests/check_runtimes.json
+# has what each runtime does with each kind of profile)
+all=': every runtime refuses it'
+runc_based=': runc, podman --runtime runc, Docker and containerd refuse it; crun and podman accept it'
+crun_based=': crun and podman refuse it; runc, podman --runtime runc, Docker and containerd accept it'
+docker_format=': podman, podman --runtime runc and Docker refuse it; runc, crun and containerd accept it'
+broken 1 '.defaultAction = "SCMP_ACT_NOPE"' "error: defaultAction: unknown action \"SCMP_ACT_NOPE\"$all"
 broken 1 'del(.defaultAction)' 'error: defaultAction: missing'
-broken 1 '.syscalls[0].action = "SCMP_ACT_FOO"' 'error: syscalls[0].action: unknown action "SCMP_ACT_FOO"'
-broken 1 '.architectures += ["SCMP_ARCH_VAX"]' 'error: architectures[1]: unknown architecture "SCMP_ARCH_VAX"'
-broken 1 '.architectures = ["x86_64"]' 'error: architectures[0]: "x86_64" is libseccomp'"'"'s name, not a profile arch: runc refuses it (profiles spell arches SCMP_ARCH_...)'
-broken 1 '.archMap = [{"architecture": "SCMP_ARCH_X86_64"}]' 'error: archMap: both architectures and archMap are given (podman refuses this; use one)'
-broken 1 '.architectures += ["SCMP_ARCH_S390X"]' 'error: architectures: SCMP_ARCH_S390X cannot be in one filter with the arches before it (another byte order or word size): runtimes fail to load it'
-broken 1 '.syscalls[0].args = [{"index": 0, "value": 1, "op": "SCMP_CMP_FOO"}]' 'error: syscalls[0].args[0].op: unknown operator "SCMP_CMP_FOO"'
-broken 1 '.syscalls[0].args = [{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}]' 'error: syscalls[0].args[0].index: 6 is out of range (0-5)'
-broken 1 '.syscalls[0].errnoRet = 5' 'error: syscalls[0].errnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not SCMP_ACT_ALLOW (crun refuses it)'
-broken 1 '.defaultAction = "SCMP_ACT_ALLOW" | .defaultErrnoRet = 1' 'error: defaultErrnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not SCMP_ACT_ALLOW (crun refuses it)'
-broken 1 '.syscalls[0].action = "SCMP_ACT_NOTIFY"' 'error: syscalls[0].action: SCMP_ACT_NOTIFY without a listenerPath (runc refuses it)'
+broken 1 '.syscalls[0].action = "SCMP_ACT_FOO"' "error: syscalls[0].action: unknown action \"SCMP_ACT_FOO\"$all"
+broken 1 '.architectures += ["SCMP_ARCH_VAX"]' "error: architectures[1]: unknown architecture \"SCMP_ARCH_VAX\"$all"
+broken 1 '.architectures = ["x86_64"]' "error: architectures[0]: \"x86_64\" is libseccomp's name, not a profile arch (SCMP_ARCH_...)$runc_based"
+broken 1 '.archMap = [{"architecture": "SCMP_ARCH_X86_64"}]' "error: archMap: both architectures and archMap are given: use one (runc, crun and containerd read architectures and ignore archMap)$docker_format"
+broken 0 '.archMap = []' 'ok (0 warnings)'
+broken 1 '.architectures += ["SCMP_ARCH_S390X"]' "error: architectures[1]: SCMP_ARCH_S390X cannot be in one filter with the arches before it (another byte order or word size)$all"
+broken 1 '.syscalls[0].args = [{"index": 0, "value": 1, "op": "SCMP_CMP_FOO"}]' "error: syscalls[0].args[0].op: unknown operator \"SCMP_CMP_FOO\"$all"
+broken 1 '.syscalls[0].args = [{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}]' "error: syscalls[0].args[0].index: 6 is out of range (0-5)$all"
+broken 1 '.syscalls[0].errnoRet = 5' "error: syscalls[0].errnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not SCMP_ACT_ALLOW (runc, Docker and containerd ignore it)$crun_based"
+broken 1 '.defaultAction = "SCMP_ACT_ALLOW" | .defaultErrnoRet = 1' "error: defaultErrnoRet: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not SCMP_ACT_ALLOW (runc, Docker and containerd ignore it)$crun_based"
+broken 1 '.syscalls[0].action = "SCMP_ACT_NOTIFY"' "error: syscalls[0].action: SCMP_ACT_NOTIFY without a listenerPath (runc: \"listenerPath is not set\"; crun lets the call fail with ENOSYS)$runc_based"
 broken 1 '.syscalls[0].names = "read"' 'error: syscalls[0].names: expected an array of strings'
 broken 1 '.syscalls[0].args = [{"index": 0, "value": -1, "op": "SCMP_CMP_EQ"}]' 'error: syscalls[0].args[0].value: expected an unsigned integer'
+broken 1 '.syscalls[0].names += [""]' "error: syscalls[0].names[1]: an empty syscall name (runc: \"empty string is not a valid syscall\"; crun skips it)$runc_based"
+broken 1 '.flags = ["SECCOMP_FILTER_FLAG_BOGUS"]' 'error: flags[0]: unknown flag "SECCOMP_FILTER_FLAG_BOGUS" (the flags are SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW and _WAIT_KILLABLE_RECV; Docker 20.10 drops flags): runc, crun, podman, podman --runtime runc and containerd refuse it; Docker accepts it'
+broken 0 '.flags = ["SECCOMP_FILTER_FLAG_LOG"]' 'warning: flags: runc 1.1 takes no flags at all; crun applies them, Docker 20.10 drops them: runc, podman --runtime runc and containerd refuse it; crun, podman and Docker accept it'
+broken 0 '.syscalls += [{"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"}, {"index": 0, "value": 16, "op": "SCMP_CMP_EQ"}, {"index": 1, "value": 2, "op": "SCMP_CMP_EQ"}]}]' \
+	'warning: syscalls[1].args: conditions on the same argument (arg0) cannot all hold at once, so every runtime makes each condition a rule of its own, ORed (the one on arg1 too): socket is allowed when any one condition holds; write one rule per value'
 broken 0 '.syscalls += [{"names": ["no_such_call"], "action": "SCMP_ACT_ALLOW"}]' 'warning: syscalls[1].names[0]: unknown syscall "no_such_call" (libseccomp 2.5.4 has no such name on the profile'"'"'s arches; runtimes skip it)'
 broken 0 '.syscalls += [{"names": [], "action": "SCMP_ACT_ALLOW"}]' 'warning: syscalls[1].names: empty: the rule applies to nothing'
-broken 0 '.syscalls += [{"names": ["read"], "action": "SCMP_ACT_KILL"}]' 'warning: syscalls[1]: "read" is SCMP_ACT_KILL here but SCMP_ACT_ALLOW in syscalls[0]: which one applies depends on the runtime'
+broken 0 '.syscalls += [{"names": ["read"], "action": "SCMP_ACT_KILL_PROCESS"}]' 'warning: syscalls[1]: "read" is SCMP_ACT_KILL_PROCESS here but SCMP_ACT_ALLOW in syscalls[0]: every runtime applies the first (libseccomp keeps a syscall'"'"'s first unconditional rule), so this one has no effect'
 # io_uring: a ring opens files and sockets past every rule: a warning with
 # the path of what lets it through, whichever way it does
 iou=': through a ring the workload opens files and creates sockets of any family without making those syscalls, past every rule of the profile (the default profiles of Docker 25 and containerd 2.0 refuse io_uring for this reason)'
@@ -212,6 +224,44 @@ printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [' >"$T/trunc.json"
 [ "$(rc_of st check "$T/trunc.json")" = 1 ] || die "truncated JSON accepted"
 grep -q "error: invalid JSON in $T/trunc.json near byte" "$T/out" || die "truncated: $(cat "$T/out")"
 [ "$(rc_of st check /no/such.json)" = 2 ] || die "missing file: not exit 2"
+# --strict: warnings fail too
+jq -c '.syscalls += [{"names": ["no_such_call"], "action": "SCMP_ACT_ALLOW"}]' <<<"$B" >"$T/warn.json"
+jq -c '.syscalls[0].action = "SCMP_ACT_FOO"' <<<"$B" >"$T/bad.json"
+printf '%s\n' "$B" >"$T/good.json"
+[ "$(rc_of st check "$T/warn.json")" = 0 ] || die "a warning failed check: $(cat "$T/out")"
+[ "$(rc_of st check --strict "$T/warn.json")" = 1 ] &&
+	grep -qxF "$T/warn.json: 1 warning: --strict fails on warnings" "$T/out" ||
+	die "--strict passed a warning: $(cat "$T/out")"
+[ "$(rc_of st check --strict "$T/good.json")" = 0 ] || die "--strict failed a clean profile: $(cat "$T/out")"
+[ "$(rc_of st check --strict -q "$T/warn.json")" = 1 ] && ! grep -q 'warning: syscalls' "$T/out" ||
+	die "--strict -q: $(cat "$T/out")"
+# --format json: one document, every profile with its status and findings
+printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": 5}]}' >"$T/type.json"
+set +e
+st check --format json "$T/good.json" "$T/warn.json" "$T/bad.json" "$T/type.json" /no/such.json \
+	>"$T/c.json" 2>"$T/c.err"
+rc=$?
+set -e
+[ $rc = 2 ] && [ ! -s "$T/c.err" ] || die "check --format json: exit $rc, stderr $(cat "$T/c.err")"
+jq -e --arg t "$T" '.profiles | length == 5
+	and .[0] == {file: "\($t)/good.json", status: "ok", errors: 0, warnings: 0, findings: []}
+	and (.[1] | .status == "warnings" and .errors == 0 and .warnings == 1
+		and .findings == [{level: "warning", path: "syscalls[1].names[0]",
+			message: "unknown syscall \"no_such_call\" (libseccomp 2.5.4 has no such name on the profile'"'"'s arches; runtimes skip it)",
+			refused_by: []}])
+	and (.[2] | .status == "refused" and .errors == 1
+		and .findings == [{level: "error", path: "syscalls[0].action",
+			message: "unknown action \"SCMP_ACT_FOO\": every runtime refuses it",
+			refused_by: ["runc", "crun", "podman", "podman-runc", "docker", "containerd"]}])
+	and (.[3] | .status == "refused"
+		and .findings == [{level: "error", path: "syscalls[0].action",
+			message: "expected a string", refused_by: null}])
+	and (.[4] | .file == "/no/such.json" and .status == "unreadable" and .errors == 1
+		and (.findings[0] | .path == "" and (.message | contains("No such file or directory"))
+			and .refused_by == null))' "$T/c.json" >/dev/null ||
+	die "check --format json: $(cat "$T/c.json")"
+[ "$(rc_of st check --format json --strict "$T/warn.json")" = 1 ] || die "--format json --strict"
+[ "$(rc_of st check --format yaml "$T/good.json")" = 2 ] || die "--format yaml accepted"
 
 # ---- generation options ----
 st run --default-action log -o "$T/log.json" -- /bin/true
