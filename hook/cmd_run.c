@@ -244,14 +244,15 @@ static const struct argp_child run_children[] = {
 static const struct argp run_argp = {
     run_options,
     parse_run_opt,
-    "[--] CMD [ARG...]",
+    "-o FILE [--] CMD [ARG...]",
     "Run CMD in a new PID namespace with its own /proc (a private mount namespace), record "
     "every syscall it and its descendants make from its execve until it exits, and write a "
-    "seccomp allow-list profile then (to stdout without -o): those calls, the time calls "
-    "(clock_gettime, ...) and the runtime allowance (--runtime-allowance), so that the "
-    "profile also starts a container running CMD (docker run --security-opt seccomp=FILE, "
-    "podman likewise). Exits with CMD's status, or 125 if tracing failed; a CMD that cannot "
-    "be executed writes no profile. Options end at CMD.",
+    "seccomp allow-list profile then to FILE (-o is required, so that the profile never "
+    "mixes with CMD's own output; -o - writes it to stdout all the same): those calls, the "
+    "time calls (clock_gettime, ...) and the runtime allowance (--runtime-allowance), so "
+    "that the profile also starts a container running CMD (docker run --security-opt "
+    "seccomp=FILE, podman likewise). Exits with CMD's status, or 125 if tracing failed; a "
+    "CMD that cannot be executed writes no profile. Options end at CMD.",
     run_children,
     NULL,
     NULL};
@@ -485,6 +486,13 @@ int cmd_run(int argc, char **argv)
 	int status = 0, rc;
 
 	st_cli_parse(&run_argp, argc, argv, ARGP_IN_ORDER, &job.opts);
+	/* CMD writes to the same standard output: never mix the two by default */
+	if (!job.opts.out.path_given) {
+		fprintf(stderr,
+			"seccomp-trace run: -o FILE is required: CMD's output goes to standard "
+			"output, the profile must not mix with it (-o - writes it there too)\n");
+		return ST_EXIT_USAGE;
+	}
 	rc = run_prepare(&job, &err);
 	if (rc == 0)
 		rc = run_start(&job, &err);

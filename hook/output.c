@@ -35,7 +35,10 @@ enum {
 
 static const struct argp_option output_options[] = {
     /* first: st_output_argp_no_path starts after it */
-    {"output", 'o', "FILE", 0, "Write the profile to FILE (atomically) instead of stdout", 0},
+    {"output", 'o', "FILE", 0,
+     "Write the profile to FILE (atomically); - for standard output (run requires -o; the "
+     "others write to standard output without it)",
+     0},
     {"default-action", OPT_DEFAULT_ACTION, "errno|log|kill-process|trap", 0,
      "errno (default), log, kill-process or trap: what the profile does with the syscalls it "
      "does not list",
@@ -91,7 +94,9 @@ static error_t parse_output_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'o':
-		o->path = arg;
+		/* "-": standard output, said explicitly (run requires -o) */
+		o->path = strcmp(arg, "-") ? arg : NULL;
+		o->path_given = true;
 		return 0;
 	case OPT_DEFAULT_ACTION:
 		if (parse_default_action(o, arg) < 0)

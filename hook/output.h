@@ -21,6 +21,7 @@ enum st_format {
 
 struct st_output_opts {
 	const char *path;	    /* -o; NULL: stdout (the hook: the annotation's of:) */
+	bool path_given;	    /* -o given (-o - is stdout: path NULL) */
 	const char *default_action; /* SCMP_ACT_..., NULL: as built */
 	bool has_errno;
 	uint32_t errno_ret;

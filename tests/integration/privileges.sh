@@ -23,9 +23,9 @@ expect() {
 }
 
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
-expect 125 "$needs_root" nobody "$ST_BIN" run -- touch /tmp/never
+expect 125 "$needs_root" nobody "$ST_BIN" run -o - -- touch /tmp/never
 expect 1 "$needs_root" nobody "$ST_BIN" unload
-expect 125 "$needs_root" capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c "exec $ST_BIN run -- touch $T/ran"
+expect 125 "$needs_root" capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c "exec $ST_BIN run -o - -- touch $T/ran"
 [ ! -e "$T/ran" ] || die "CMD ran without tracing"
 
 # root of a user namespace: what a rootless runtime's hook is

@@ -269,7 +269,8 @@ st run --default-action log -o "$T/log.json" -- /bin/true
 st run --errno 38 -o "$T/enosys.json" -- /bin/true
 jq -e '.defaultAction == "SCMP_ACT_ERRNO" and .defaultErrnoRet == 38' "$T/enosys.json" >/dev/null ||
 	die "--errno 38"
-[ "$(rc_of st run --default-action kill-process --errno 1 -- /bin/true)" = 2 ] || die "--errno with kill"
+[ "$(rc_of st run --default-action kill-process --errno 1 -o "$T/k.json" -- /bin/true)" = 2 ] &&
+	grep -qF -- "--errno goes with --default-action errno only" "$T/out" || die "--errno with kill: $(cat "$T/out")"
 st run --format spo -o "$T/My_App.yaml" -- "$ST_PROBE" membarrier
 grep -qx 'kind: SeccompProfile' "$T/My_App.yaml" && grep -qx '  name: my-app' "$T/My_App.yaml" &&
 	grep -qx '    - membarrier' "$T/My_App.yaml" && grep -qx '  defaultAction: SCMP_ACT_ERRNO' "$T/My_App.yaml" ||

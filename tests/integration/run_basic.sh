@@ -12,8 +12,18 @@ assert_allows "$T/true.json" execve exit_group
 # The init in front of CMD is not traced: nothing of its own loop shows up.
 assert_lacks "$T/true.json" rt_sigtimedwait wait4
 
-# Without -o the profile goes to stdout, after CMD's own output.
-out=$("$ST_BIN" run -- "$ST_PROBE" write)
+# Without -o, run refuses to start (one line, usage error): CMD's output
+# and the profile would mix on stdout.
+set +e
+"$ST_BIN" run -- touch "$T/ran" >"$T/noo.out" 2>"$T/noo.err"
+rc=$?
+set -e
+[ $rc -eq 2 ] && [ ! -s "$T/noo.out" ] && [ "$(wc -l <"$T/noo.err")" -eq 1 ] &&
+	grep -qxF "seccomp-trace run: -o FILE is required: CMD's output goes to standard output, the profile must not mix with it (-o - writes it there too)" "$T/noo.err" ||
+	die "run without -o: exit $rc, stdout '$(cat "$T/noo.out")', stderr '$(cat "$T/noo.err")'"
+[ ! -e "$T/ran" ] || die "run without -o ran CMD"
+# -o -: the profile goes to stdout, after CMD's own output.
+out=$("$ST_BIN" run -o - -- "$ST_PROBE" write)
 [ "$(head -n1 <<<"$out")" = stprobe ] || die "CMD's stdout not kept"
 tail -n +2 <<<"$out" | jq -e '[.syscalls[].names[]] | index("write")' >/dev/null ||
 	die "profile on stdout lacks write"
