@@ -135,6 +135,13 @@ grep -qF "cannot merge: $T/sa.json allows socket unconditionally and $T/vsock.js
 	die "default errno conflict: $(cat "$T/out")"
 st merge --errno 38 "$PODMAN" "$T/trace.json" -o "$T/pt.json" 2>/dev/null
 jq -e '.defaultErrnoRet == 38' "$T/pt.json" >/dev/null || die "--errno 38 not applied"
+# podman reads its defaultErrno name over defaultErrnoRet: --errno replaces both
+st merge --errno 1 "$PODMAN" "$T/trace.json" -o "$T/pt1.json" 2>/dev/null
+jq -e '.defaultErrnoRet == 1 and (has("defaultErrno") | not)' "$T/pt1.json" >/dev/null ||
+	die "--errno 1 left podman's errno name: $(jq -c '{defaultErrno, defaultErrnoRet}' "$T/pt1.json")"
+st merge "$PODMAN" -o "$T/pm.json" 2>/dev/null
+jq -e '.defaultErrno == "ENOSYS" and .defaultErrnoRet == 38' "$T/pm.json" >/dev/null ||
+	die "merge dropped podman's defaultErrno"
 # podman denies netlink audit sockets under argument conditions, which an
 # unconditional allow of socket (Docker's) would override: refused
 [ "$(rc_of st merge --errno 38 "$PODMAN" "$DOCKER")" = 1 ] &&

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Test program: a seccomp agent listening at the listenerPath of a profile,
  * so that runtimes which connect to it (runc, crun) start the container. It
  * takes the notify fd each runtime sends (SCM_RIGHTS) and lets every
