@@ -275,7 +275,7 @@ static char *rule_comment(const struct st_allowance_opts *o, unsigned chosen, bo
 
 	if (!f)
 		return NULL;
-	fputs("runtime allowance (seccomp-trace): what ", f);
+	fputs(ST_ALLOWANCE_COMMENT ": what ", f);
 	for (unsigned i = 0; i < ARRAY_SIZE(runtimes); i++)
 		if (chosen & (1u << i)) {
 			fprintf(f, "%s%s", first ? "" : ", ", runtimes[i].name);

@@ -24,6 +24,10 @@
 #include "profile.h"
 #include "syscalls.h"
 
+/* How the comment of a profile's allowance rule starts ("runtime allowance
+ * (seccomp-trace): what runc, crun may do ..."): how a reader tells it. */
+#define ST_ALLOWANCE_COMMENT "runtime allowance (seccomp-trace)"
+
 /* What --runtime-allowance chose. Zeroed: the default (every built-in
  * runtime). */
 struct st_allowance_opts {

@@ -443,7 +443,8 @@ static int take_allowance(struct measure *m, const char *trace, struct st_error 
 	for (size_t i = 0; i < p->n_rules && rc == 0; i++) {
 		const struct st_rule *r = &p->rules[i];
 
-		if (!r->comment || strncmp(r->comment, "runtime allowance", 17))
+		if (!r->comment ||
+		    strncmp(r->comment, ST_ALLOWANCE_COMMENT, sizeof(ST_ALLOWANCE_COMMENT) - 1))
 			continue;
 		seen += r->n_names;
 		for (size_t j = 0; j < r->n_names && rc == 0; j++)
