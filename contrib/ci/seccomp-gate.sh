@@ -110,7 +110,6 @@ case $engine in podman | docker) ;; *) die "--engine: podman or docker" ;; esac
 [ -z "$tests" ] || [ -r "$tests" ] || die "cannot read $tests"
 command -v "$st" >/dev/null 2>&1 || die "no $st (--seccomp-trace)"
 
-# Absolute paths: the hook writes where the annotation says, on the host.
 # The hook writes where the annotation says, on the host: absolute paths
 # there ($abs); the rest names files as given, for readable output.
 mkdir -p "$out"
