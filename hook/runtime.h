@@ -29,13 +29,16 @@ struct st_rt_config {
 	char **hook_args;    /* options appended to `seccomp-trace hook` */
 	size_t n_hook_args;
 	bool create_runtime; /* stage createRuntime instead of prestart */
+	bool env_requests;   /* process.env may ask (`requests`); default true */
 };
 
 /* Load the settings: the file (a missing default file means defaults; a
  * missing file named by the environment is an error; it must be root's and
  * not writable by others), then the environment, which wins. Lines are
  * `key = value`, `#` comments; keys: runtime, hook, hook-args (split on
- * blanks, no quoting), hook-stage (prestart | createRuntime). */
+ * blanks, no quoting), hook-stage (prestart | createRuntime), requests
+ * (`annotation` and/or `env`: which channels may ask for a trace; both by
+ * default, as Docker 20.10 passes no annotations). */
 int st_rt_config_load(struct st_rt_config *c, struct st_error *err);
 void st_rt_config_free(struct st_rt_config *c);
 
@@ -87,7 +90,8 @@ bool st_rt_bundle_may_ask(const struct st_rt_bundle *b);
  * request, as the hook reads it: the annotation io.containers.trace-syscall,
  * its per-container form io.containers.trace-syscall/NAME (NAME from CRI-O's
  * io.kubernetes.container.name or containerd's io.kubernetes.cri.container-name),
- * or the environment variable of that name in process.env; pod-level
+ * or, when c->env_requests, the environment variable of that name in
+ * process.env (otherwise the variable stays the workload's); pod-level
  * annotations are no request for a pod's sandbox (pause) container. The
  * variable is removed from process.env and its value becomes the annotation;
  * the hook (c->hook, or seccomp-trace beside the shim or in the install's

@@ -59,16 +59,49 @@ static int set_words(struct st_rt_config *c, const char *v, struct st_error *err
 	return 0;
 }
 
-static int set_stage(struct st_rt_config *c, const char *where, const char *v,
-		     struct st_error *err)
+static int set_stage(struct st_rt_config *c, const char *where, const char *v, struct st_error *err)
 {
 	if (!strcmp(v, "prestart"))
 		c->create_runtime = false;
 	else if (!strcmp(v, "createRuntime"))
 		c->create_runtime = true;
 	else
-		return st_error_set(err, 0, "%s: hook-stage must be prestart or createRuntime, not '%.64s'",
+		return st_error_set(err, 0,
+				    "%s: hook-stage must be prestart or createRuntime, not '%.64s'",
 				    where, v);
+	return 0;
+}
+
+/* requests = WORD...: annotation (always on: it is the runtimes' own
+ * channel) and env. Off, env takes an image's `ENV` out of the request's
+ * authors: where images come from others (Kubernetes), only pod specs ask. */
+static int set_requests(struct st_rt_config *c, const char *where, const char *v,
+			struct st_error *err)
+{
+	bool annotation = false;
+
+	c->env_requests = false;
+	while (*v) {
+		size_t n;
+
+		while (isspace((unsigned char)*v) || *v == ',')
+			v++;
+		for (n = 0; v[n] && !isspace((unsigned char)v[n]) && v[n] != ','; n++)
+			;
+		if (!n)
+			break;
+		if (n == 10 && !strncmp(v, "annotation", n))
+			annotation = true;
+		else if (n == 3 && !strncmp(v, "env", n))
+			c->env_requests = true;
+		else
+			return st_error_set(
+			    err, 0, "%s: requests: unknown channel '%.*s' (annotation, env)", where,
+			    (int)(n > 64 ? 64 : n), v);
+		v += n;
+	}
+	if (!annotation)
+		return st_error_set(err, 0, "%s: requests must include annotation", where);
 	return 0;
 }
 
@@ -101,7 +134,8 @@ static int parse_file(struct st_rt_config *c, char *text, struct st_error *err)
 				return -1;
 		} else if (!strcmp(key, "hook")) {
 			if (value[0] != '/')
-				return st_error_set(err, 0, "%s: hook must be an absolute path", where);
+				return st_error_set(err, 0, "%s: hook must be an absolute path",
+						    where);
 			if (set_str(&c->hook, value, err) < 0)
 				return -1;
 		} else if (!strcmp(key, "hook-args")) {
@@ -110,10 +144,13 @@ static int parse_file(struct st_rt_config *c, char *text, struct st_error *err)
 		} else if (!strcmp(key, "hook-stage")) {
 			if (set_stage(c, where, value, err) < 0)
 				return -1;
+		} else if (!strcmp(key, "requests")) {
+			if (set_requests(c, where, value, err) < 0)
+				return -1;
 		} else {
 			return st_error_set(err, 0,
 					    "%s: unknown key '%.64s' (runtime, hook, hook-args, "
-					    "hook-stage)",
+					    "hook-stage, requests)",
 					    where, key);
 		}
 	}
@@ -158,6 +195,7 @@ int st_rt_config_load(struct st_rt_config *c, struct st_error *err)
 	const char *file = getenv(ST_RUNTIME_ENV_CONFIG), *v;
 
 	memset(c, 0, sizeof(*c));
+	c->env_requests = true;
 	if (set_str(&c->runtime, "runc", err) < 0 ||
 	    set_str(&c->file, file && *file ? file : ST_RUNTIME_CONFIG, err) < 0 ||
 	    read_settings(c, file && *file, err) < 0)
@@ -197,8 +235,7 @@ static int executable(const char *path, struct stat *st)
 	return access(path, X_OK) < 0 ? errno : 0;
 }
 
-int st_rt_find_runtime(const struct st_rt_config *c, char *buf, size_t len,
-		       struct st_error *err)
+int st_rt_find_runtime(const struct st_rt_config *c, char *buf, size_t len, struct st_error *err)
 {
 	const char *path, *p;
 	struct stat self, st;
@@ -262,14 +299,14 @@ int st_rt_find_hook(const struct st_rt_config *c, char *buf, size_t len, struct 
 		self[n] = '\0';
 		slash = strrchr(self, '/');
 		if (!slash)
-			return st_error_set(err, 0, "cannot tell the shim's directory from %s", self);
+			return st_error_set(err, 0, "cannot tell the shim's directory from %s",
+					    self);
 		*slash = '\0';
 		if ((size_t)snprintf(buf, len, "%s/seccomp-trace", self) >= len)
 			return st_error_set(err, ENAMETOOLONG, "hook %s/seccomp-trace", self);
 #ifdef ST_HOOK_BIN
 		/* the editor lives in libexec, the hook in bindir */
-		if (executable(buf, &st) &&
-		    (size_t)snprintf(buf, len, "%s", ST_HOOK_BIN) >= len)
+		if (executable(buf, &st) && (size_t)snprintf(buf, len, "%s", ST_HOOK_BIN) >= len)
 			return st_error_set(err, ENAMETOOLONG, "hook %s", ST_HOOK_BIN);
 #endif
 	}

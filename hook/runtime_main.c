@@ -129,7 +129,7 @@ static int check_config(void)
 		       c.create_runtime ? "createRuntime" : "prestart", hook);
 		for (size_t i = 0; i < c.n_hook_args; i++)
 			printf(" %s", c.hook_args[i]);
-		printf("\n");
+		printf("\nrequests: annotation%s\n", c.env_requests ? " env" : "");
 		rc = 0;
 	}
 #ifdef ST_RUNTIME_FRONT

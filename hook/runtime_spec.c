@@ -90,7 +90,7 @@ static int env_request(struct spec *s, const char **out, struct st_error *err)
 	yajl_val process, env;
 
 	*out = NULL;
-	if (s->i_process == NONE)
+	if (!s->cfg->env_requests || s->i_process == NONE)
 		return 0;
 	process = s->root->u.object.values[s->i_process];
 	if (YAJL_IS_NULL(process))

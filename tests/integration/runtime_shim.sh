@@ -134,6 +134,25 @@ sleep 1
 [ ! -e "$T/pause.json" ] || die "the sandbox container was traced"
 [ ! -e "$T/db.json" ] || die "a profile for a container of another name"
 
+# ---- requests = annotation: the environment asks nothing ----
+# (an image's ENV is someone else's input where images come from others)
+cp "$T/runtime.conf" "$T/runtime.conf.both"
+echo 'requests = annotation' >>"$T/runtime.conf"
+"$SHIM" --check-config | grep -qx 'requests: annotation' || die "--check-config: $("$SHIM" --check-config 2>&1)"
+shim -e "$ANN=of:$T/env-off.json" "$CT_DOCKER_IMAGE" sh -c "$work" >"$T/env-off.out" ||
+	die "requests = annotation: the container did not run"
+grep -qx "$ANN=of:$T/env-off.json" "$T/env-off.out" ||
+	die "requests = annotation: the variable is not the workload's any more"
+crun_ --runc-binary "$SHIM" --annotation "$ANN=of:$T/ann-on.json" "$CT_CTR_IMAGE" annon \
+	stprobe getitimer || die "requests = annotation: ctr with the annotation"
+ct_wait_file "$T/ann-on.json" || die "requests = annotation: the annotation asked nothing"
+sleep 1
+[ ! -e "$T/env-off.json" ] || die "requests = annotation: the environment asked for a trace"
+echo 'requests = env' >>"$T/runtime.conf"
+expect_fail "requests without annotation" "runtime.conf:5: requests must include annotation" \
+	"$SHIM" --check-config
+mv "$T/runtime.conf.both" "$T/runtime.conf"
+
 # ---- 8 Docker containers at once, each its own profile ----
 # Container i makes the marker syscalls of the bits of i, and waits for the
 # others so that all 8 are traced at the same time.

@@ -117,6 +117,7 @@ static void test_config(void)
 		CHECK_STR(c.hook_args[3], "/var/log/st.log");
 	}
 	CHECK(c.create_runtime);
+	CHECK(c.env_requests); /* both channels unless `requests` says */
 	st_rt_config_free(&c);
 
 	/* the environment wins */
@@ -128,6 +129,23 @@ static void test_config(void)
 	st_rt_config_free(&c);
 	unsetenv(ST_RUNTIME_ENV_RUNTIME);
 	unsetenv(ST_RUNTIME_ENV_HOOK_ARGS);
+	/* requests: which channels may ask */
+	write_file(conf, "requests = annotation\n", 0644);
+	CHECK(st_rt_config_load(&c, &err) == 0);
+	CHECK(!c.env_requests);
+	st_rt_config_free(&c);
+	write_file(conf, "requests = env, annotation\n", 0644);
+	CHECK(st_rt_config_load(&c, &err) == 0);
+	CHECK(c.env_requests);
+	st_rt_config_free(&c);
+	write_file(conf, "requests = env\n", 0644);
+	CHECK(st_rt_config_load(&c, &err) < 0);
+	CHECK_CONTAINS(err.msg, "runtime.conf:1: requests must include annotation");
+	st_rt_config_free(&c);
+	write_file(conf, "requests = annotation labels\n", 0644);
+	CHECK(st_rt_config_load(&c, &err) < 0);
+	CHECK_CONTAINS(err.msg, "requests: unknown channel 'labels' (annotation, env)");
+	st_rt_config_free(&c);
 
 	char want[PATH_MAX + 100];
 	write_file(conf, "runtime = runc\n\nruntimes = crun\n", 0644);
@@ -243,12 +261,16 @@ static int edit_with(const struct st_rt_config *c, bool *edited, struct st_error
 	return rc;
 }
 
+/* The settings' `requests`: may process.env ask? (edit() uses it.) */
+static bool env_requests = true;
+
 /* Run the edit on text; returns 1 if edited, 0 if not, -1 on error (in err). */
 static int edit(const char *text, bool create_runtime, struct st_error *err)
 {
 	char *hook_args[] = {"--log", "/var/log/st.log"};
 	struct st_rt_config c = {.runtime = "runc", .hook = "/bin/true", .hook_args = hook_args,
-				 .n_hook_args = 2, .create_runtime = create_runtime};
+				 .n_hook_args = 2, .create_runtime = create_runtime,
+				 .env_requests = env_requests};
 	bool edited = false;
 	struct stat before, after;
 	int rc;
@@ -358,6 +380,24 @@ static void test_env_request(void)
 	CHECK_CONTAINS(read_spec(), "\"swappiness\":-1.5e3");
 }
 
+/* requests = annotation: the variable asks nothing and stays the workload's;
+ * the annotation still asks, and no longer disagrees with it. */
+static void test_env_requests_off(void)
+{
+	struct st_error err = {0};
+	const char *env_only = "{\"process\":{\"env\":[\"" ANN "=of:/o.json\"]}}";
+
+	env_requests = false;
+	CHECK(edit(env_only, false, &err) == 0);
+	CHECK_STR(read_spec(), env_only);
+	CHECK(edit("{\"annotations\":{\"" ANN "\":\"of:/a\"},\"process\":{\"env\":[\"" ANN
+		   "=of:/b\"]}}",
+		   false, &err) == 1);
+	CHECK_CONTAINS(read_spec(), "\"env\":[\"" ANN "=of:/b\"]");
+	CHECK_CONTAINS(read_spec(), "\"hooks\":{\"prestart\":[");
+	env_requests = true;
+}
+
 static void test_annotation_request(void)
 {
 	struct st_error err = {0};
@@ -430,7 +470,7 @@ static void test_refused(void)
 	unlink(spec);
 	CHECK(symlink(target, spec) == 0);
 	bool edited;
-	struct st_rt_config c = {.runtime = "runc", .hook = "/bin/true"};
+	struct st_rt_config c = {.runtime = "runc", .hook = "/bin/true", .env_requests = true};
 	CHECK(edit_with(&c, &edited, &err) < 0);
 	CHECK(err.errnum == ELOOP);
 	unlink(spec);
@@ -459,6 +499,7 @@ int main(void)
 	RUN(test_may_ask);
 	RUN(test_untouched);
 	RUN(test_env_request);
+	RUN(test_env_requests_off);
 	RUN(test_annotation_request);
 	RUN(test_refused);
 	rc = CHECK_DONE();
