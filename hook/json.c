@@ -182,21 +182,31 @@ struct event_state {
 	struct frame stack[ST_MAX_JSON_DEPTH + 1];
 };
 
+/* The path to the current string into s->path. A path longer than that
+ * (64 levels of long keys) keeps its start and its end, where the string is,
+ * with "..." between: never cut where a reader would take it as whole. */
 static void path_of(struct event_state *s)
 {
-	size_t o = 0;
+	char full[ST_MAX_JSON_DEPTH * (sizeof(s->stack[0].key) + 24)];
+	size_t o = 0, keep = sizeof(s->path) - 1, head = 128;
 
 	s->found = true;
-	s->path[0] = '\0';
-	for (int i = 1; i <= s->depth && o < sizeof(s->path); i++) {
+	full[0] = '\0';
+	for (int i = 1; i <= s->depth && o < sizeof(full); i++) {
 		const struct frame *f = &s->stack[i];
 
 		if (f->array)
-			o += snprintf(s->path + o, sizeof(s->path) - o, "[%zu]", f->index);
+			o += snprintf(full + o, sizeof(full) - o, "[%zu]", f->index);
 		else
-			o += snprintf(s->path + o, sizeof(s->path) - o, "%s%s", o ? "." : "",
-				      f->key);
+			o += snprintf(full + o, sizeof(full) - o, "%s%s", o ? "." : "", f->key);
 	}
+	o = strlen(full);
+	if (o <= keep) {
+		memcpy(s->path, full, o + 1);
+		return;
+	}
+	snprintf(s->path, sizeof(s->path), "%.*s...%s", (int)head, full,
+		 full + o - (keep - head - 3));
 }
 
 /* A value (scalar, or a closed object or array) is complete. */

@@ -453,6 +453,27 @@ static void test_strings_runtimes_read_differently(void)
 		     "x.y[1].z: invalid UTF-8 (byte 0xc0) in a string");
 	expect_error("{\"defaultAction\":\"a\",\"x\":\"\xed\xa0\x80\"}", "x: invalid UTF-8");
 	expect_error("{\"defaultAction\":\"a\",\"x\":\"\xf4\x90\x80\x80\"}", "x: invalid UTF-8");
+	/* A path too long for the message keeps its start and the key that
+	 * holds the string, with "..." between (never silently cut). */
+	{
+		char doc[4096], want[256];
+		size_t o = 0;
+
+		o += snprintf(doc + o, sizeof(doc) - o, "{\"defaultAction\":\"a\"");
+		for (int i = 0; i < 20; i++)
+			o += snprintf(doc + o, sizeof(doc) - o, "%s\"level%02d_%s\":{",
+				      i ? "" : ",", i, "abcdefghijklmnopqrstuvwxyz0123456789");
+		o += snprintf(doc + o, sizeof(doc) - o, "\"last\":\"\\u0000\"");
+		for (int i = 0; i < 20; i++)
+			o += snprintf(doc + o, sizeof(doc) - o, "}");
+		snprintf(doc + o, sizeof(doc) - o, "}");
+		snprintf(want, sizeof(want),
+			 "level00_abcdefghijklmnopqrstuvwxyz0123456789.level01_");
+		expect_error(doc, want);
+		expect_error(doc, "...");
+		expect_error(doc, "z0123456789.level19_abcdefghijklmnopqrstuvwxyz0123456789.last: "
+				  "\\u0000 (NUL) in a string");
+	}
 
 	struct st_profile *p =
 	    parse("{\"defaultAction\":\"a\",\"syscalls\":[{\"names\":[\"read\"],"
