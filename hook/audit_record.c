@@ -403,10 +403,12 @@ static bool parse_kernel_message(struct span m, struct st_audit_line *out)
 	return false;
 }
 
-/* "[...]" of a dmesg or journal time stamp, then spaces. */
-static bool skip_bracket(struct span *s)
+/* "[...]" of a dmesg or journal time stamp, then spaces; "[SEC.USEC]" (the
+ * printk clock) is kept in out. */
+static bool skip_bracket(struct span *s, struct st_audit_line *out)
 {
-	size_t k = 1;
+	size_t k = 1, i = 1, used;
+	uint64_t sec, usec;
 
 	if (!s->n || s->p[0] != '[')
 		return false;
@@ -418,6 +420,16 @@ static bool skip_bracket(struct span *s)
 	}
 	if (k >= s->n || s->p[k] != ']')
 		return false;
+	while (i < k && s->p[i] == ' ')
+		i++;
+	if (leading_number((struct span){s->p + i, k - i}, UINT32_MAX, &sec, &used) &&
+	    i + used < k && s->p[i + used] == '.' &&
+	    parse_unsigned((struct span){s->p + i + used + 1, k - i - used - 1}, 10, 999999,
+			   &usec) &&
+	    k - i - used - 1 == 6) {
+		out->has_mono = true;
+		out->mono_usec = sec * 1000000 + usec;
+	}
 	k++;
 	while (k < s->n && s->p[k] == ' ')
 		k++;
@@ -447,6 +459,20 @@ static bool skip_word(struct span *s)
 	return true;
 }
 
+/* "YYYY-MM-DDTHH:MM:SS" at the start of s (dmesg --time-format=iso, RFC 3339
+ * syslog). */
+static bool iso_stamp(struct span s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+
+	if (s.n < sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !is_digit(s.p[i]) : s.p[i] != shape[i])
+			return false;
+	return true;
+}
+
 /* /dev/kmsg: "PRI,SEQ,USEC,FLAGS[,...];MESSAGE" (Documentation/ABI/testing/dev-kmsg). */
 static bool parse_kmsg_header(struct span *s, struct st_audit_line *out, uint64_t *pri)
 {
@@ -467,75 +493,170 @@ static bool parse_kmsg_header(struct span *s, struct st_audit_line *out, uint64_
 		;
 	if (k >= r.n || r.p[k] != ';')
 		return false;
-	out->has_kmsg = true;
+	out->has_kmsg = out->has_mono = true;
 	out->kmsg_seq = seq;
-	out->kmsg_usec = usec;
+	out->kmsg_usec = out->mono_usec = usec;
 	*s = skip(r, k + 1);
 	return true;
 }
 
-/* The kernel log in the forms its readers print it (false: the line is
- * another facility's, whatever it says):
- *   /dev/kmsg       5,347,415730836,-;MSG
+/* dmesg -x: "FACILITY :LEVEL : " (dmesg pads both); *kern: the kernel's. */
+static bool skip_facility(struct span *s, bool *kern)
+{
+	size_t k = 0;
+
+	while (k < s->n && k < 16 && s->p[k] >= 'a' && s->p[k] <= 'z')
+		k++;
+	if (!k)
+		return false;
+	*kern = k == 4 && has_prefix(*s, "kern");
+	while (k < s->n && s->p[k] == ' ')
+		k++;
+	if (k >= s->n || s->p[k] != ':')
+		return false;
+	for (k++; k < s->n && k < 40 && s->p[k] != ':'; k++)
+		if (!(s->p[k] >= 'a' && s->p[k] <= 'z') && s->p[k] != ' ')
+			return false;
+	if (k + 1 >= s->n || s->p[k] != ':' || s->p[k + 1] != ' ')
+		return false;
+	*s = skip(*s, k + 2);
+	return true;
+}
+
+/* A syslog tag at the start of s: "NAME: " or "NAME[PID]: "; its length
+ * with the ": " in *len and the NAME's in *name. */
+static bool syslog_tag(struct span s, size_t *name, size_t *len)
+{
+	size_t k = 0;
+
+	while (k < s.n && k < 128 && s.p[k] != ' ' && s.p[k] != ':' && s.p[k] != '[')
+		k++;
+	if (!k)
+		return false;
+	*name = k;
+	if (k < s.n && s.p[k] == '[') {
+		for (k++; k < s.n && is_digit(s.p[k]); k++)
+			;
+		if (k >= s.n || s.p[k] != ']')
+			return false;
+		k++;
+	}
+	if (k + 1 >= s.n || s.p[k] != ':' || s.p[k + 1] != ' ')
+		return false;
+	*len = k + 2;
+	return true;
+}
+
+/* The syslog tail "[WORD ...] TAG: MESSAGE" after a message's time stamp:
+ * the host name and such words, then the tag. The kernel's ("kernel:",
+ * with the printk time perhaps) is read; journald's own copy of an audit
+ * record ("audit[PID]: SECCOMP ...") is refused; any other tag is another
+ * program's message. False: no tag, not a syslog line. */
+static bool syslog_tail(struct span s, struct st_audit_line *out)
+{
+	size_t name, len;
+
+	for (int words = 0; words < 5; words++) {
+		if (syslog_tag(s, &name, &len)) {
+			struct span tag = {s.p, name};
+
+			s = skip(s, len);
+			if (name == 6 && has_prefix(tag, "kernel") && len == 8) {
+				skip_bracket(&s, out);
+				parse_kernel_message(s, out);
+			} else if (name == 5 && has_prefix(tag, "audit") &&
+				   has_prefix(s, "SECCOMP ")) {
+				/* the copy has lost the serial number and the time */
+				out->kind = ST_AUDIT_UNSUPPORTED;
+				out->why = "journald's audit records (audit[PID]: SECCOMP ...) "
+					   "carry no serial number: read journalctl -k (the "
+					   "kernel log) or auditd's log";
+			}
+			return true;
+		}
+		if (!skip_word(&s))
+			return false;
+	}
+	return false;
+}
+
+/* The kernel log in the forms its readers print it. Every form that keeps
+ * message boundaries puts something before each message and indents the
+ * rest of a message that holds a newline:
+ *   /dev/kmsg       5,347,415730836,-;MSG        (newlines as \x0a)
  *   dmesg           [  415.730836] MSG      (-T: [Mon Jan  2 10:00:00 2026] MSG)
  *   dmesg -r, -x    <5>[  415.730836] MSG,  kern  :notice: [  415.730836] MSG
  *   dmesg --time-format=iso   2026-01-02T10:00:00,123456+00:00 MSG
  *   journalctl -k, syslog     Jan 02 10:00:00 host kernel: [ 415.73] MSG
- *   journalctl -o cat, dmesg -t   MSG
- * Lines that are not the kernel's (another facility) are not audit lines. */
-static bool parse_kernel(struct span s, struct st_audit_line *out)
+ * dmesg -t and journalctl -o cat print MSG alone: ST_FORM_BARE. */
+static void parse_kernel(struct span s, struct st_audit_line *out)
 {
 	uint64_t pri;
 	size_t k;
+	bool start = false, kern = true;
 
 	out->source = ST_AUDIT_SRC_KERNEL;
+	if (s.n && (s.p[0] == ' ' || s.p[0] == '\t')) {
+		out->form = ST_FORM_CONTINUATION;
+		return;
+	}
 	if (parse_kmsg_header(&s, out, &pri)) {
+		out->form = ST_FORM_KMSG;
 		/* user space writing to /dev/kmsg never gets facility 0
 		 * (kernel/printk/printk.c: devkmsg_write) */
-		if (pri >> 3 != 0)
-			return false;
-		parse_kernel_message(s, out);
-		return true;
-	}
-	if (has_prefix(s, "<")) {
-		if (!leading_number(skip(s, 1), 1023, &pri, &k) || !has_prefix(skip(s, 1 + k), ">"))
-			return true;
-		if (pri >> 3 != 0)
-			return false;
-		s = skip(s, k + 2);
-	}
-	if (has_prefix(s, "kern ") || has_prefix(s, "kern:")) { /* dmesg -x */
-		for (k = 4; k < s.n && s.p[k] == ' '; k++)
-			;
-		if (k >= s.n || s.p[k] != ':')
-			return true;
-		for (k++; k < s.n && k < 24 && s.p[k] != ':'; k++)
-			;
-		if (k + 1 >= s.n || s.p[k] != ':' || s.p[k + 1] != ' ')
-			return true;
-		s = skip(s, k + 2);
-	}
-	if (parse_kernel_message(s, out))
-		return true;
-	bool bracket = skip_bracket(&s);
-	if (bracket && parse_kernel_message(s, out))
-		return true;
-	for (int words = 0; words < 6; words++) {
-		bool stamp = s.n && is_digit(s.p[0]);
-
-		if (has_prefix(s, "kernel: ")) {
-			s = skip(s, 8);
-			skip_bracket(&s);
+		if (pri >> 3 == 0)
 			parse_kernel_message(s, out);
-			return true;
-		}
-		if (!skip_word(&s))
-			return true;
-		/* dmesg --time-format=iso: one time stamp word, then the message */
-		if (words == 0 && !bracket && stamp && parse_kernel_message(s, out))
-			return true;
+		return;
 	}
-	return true;
+	if (has_prefix(s, "<")) { /* dmesg -r */
+		if (!leading_number(skip(s, 1), 1023, &pri, &k) || !has_prefix(skip(s, 1 + k), ">"))
+			return;
+		kern = pri >> 3 == 0;
+		s = skip(s, k + 2);
+		start = true;
+	} else if (skip_facility(&s, &kern)) { /* dmesg -x */
+		start = true;
+	}
+	if (skip_bracket(&s, out) || start) {
+		out->form = ST_FORM_STAMPED;
+		/* journalctl -o short-monotonic: "[  415.731728] host kernel: MSG" */
+		if (kern && !parse_kernel_message(s, out))
+			syslog_tail(s, out);
+		return;
+	}
+	if (iso_stamp(s)) {
+		out->form = ST_FORM_STAMPED;
+		if (skip_word(&s) && !parse_kernel_message(s, out))
+			syslog_tail(s, out);
+		return;
+	}
+	if (parse_kernel_message(s, out)) {
+		out->form = ST_FORM_BARE;
+		return;
+	}
+	/* journalctl's "-- Boot ID --", "-- No entries --"; grep's "--";
+	 * ausearch's "----" and "time->DATE"; blank lines */
+	if ((has_prefix(s, "-- ") && s.n >= 6 && !memcmp(s.p + s.n - 3, " --", 3)) ||
+	    (s.n == 2 && has_prefix(s, "--")) || (s.n == 4 && has_prefix(s, "----")) ||
+	    has_prefix(s, "time->") || s.n == 0) {
+		out->form = ST_FORM_MARK;
+		out->new_boot = has_prefix(s, "-- Boot ") || has_prefix(s, "-- Reboot --");
+		return;
+	}
+	/* classic syslog and journalctl: "Jan 02 10:00:00 host TAG: MSG",
+	 * short-full "Mon 2026-01-02 10:00:00 UTC host TAG: MSG": a time of
+	 * day among the first words */
+	for (int words = 0; words < 4; words++) {
+		bool time = s.n > 8 && is_digit(s.p[0]) && is_digit(s.p[1]) && s.p[2] == ':';
+
+		if (!skip_word(&s))
+			return;
+		if (time) {
+			if (syslog_tail(s, out))
+				out->form = ST_FORM_STAMPED;
+			return;
+		}
+	}
 }
 
 static bool mentions_seccomp_record(const char *line, size_t len)
@@ -571,21 +692,11 @@ void st_audit_parse_line(const char *line, size_t len, struct st_audit_line *out
 		if (k < s.n && s.p[k] == ' ' && has_prefix(skip(s, k + 1), "type="))
 			s = skip(s, k + 1);
 	}
-	bool kernel = true;
-
-	if (has_prefix(s, "type="))
+	if (has_prefix(s, "type=")) {
 		parse_auditd(s, out);
-	else
-		kernel = parse_kernel(s, out);
-	if (out->kind == ST_AUDIT_NONE && kernel && mentions_seccomp_record(s.p, s.n)) {
-		out->kind = ST_AUDIT_UNSUPPORTED;
-		out->why = "a seccomp record in a form learn does not read";
-	} else if (out->kind == ST_AUDIT_NONE && kernel && memmem(s.p, s.n, "SECCOMP auid=", 13)) {
-		/* journald's own copy ("audit[PID]: SECCOMP auid=...") has lost
-		 * the serial number and the record's time */
-		out->kind = ST_AUDIT_UNSUPPORTED;
-		out->why = "journald's audit records (audit[PID]: SECCOMP ...) carry no serial "
-			   "number: read journalctl -k (the kernel log) or auditd's log";
+		out->form = ST_FORM_AUDITD;
+	} else {
+		parse_kernel(s, out);
 	}
 }
 

@@ -46,6 +46,25 @@ enum st_audit_source {
 	ST_AUDIT_SRC_AUDITD, /* auditd's log (raw or enriched), ausearch --raw */
 };
 
+/* How a line stands in its log. Only lines that start a message in a form
+ * that keeps message boundaries (/dev/kmsg, which escapes newlines; a time
+ * stamp or level before every message, dmesg's and journalctl's, which
+ * indent the rest of a message that holds a newline; auditd) can be
+ * records: any user can make the kernel print a newline (a mount option
+ * echoed in an error), and without boundaries what follows it reads as a
+ * message of its own. */
+enum st_audit_form {
+	ST_FORM_NONE,	      /* no log form learn knows (or another facility's syslog line) */
+	ST_FORM_KMSG,	      /* /dev/kmsg "PRI,SEQ,USEC,FLAGS;MESSAGE" */
+	ST_FORM_STAMPED,      /* a message behind its own stamp: dmesg, journalctl -k, syslog */
+	ST_FORM_AUDITD,	      /* auditd's log, ausearch --raw */
+	ST_FORM_MARK,	      /* lines that say nothing: journalctl's "-- ... --", grep's
+			       * "--", ausearch's "----" and "time->", blank lines */
+	ST_FORM_BARE,	      /* a kernel message with nothing before it (dmesg -t,
+			       * journalctl -o cat): boundaries lost, never a record */
+	ST_FORM_CONTINUATION, /* indented: the rest of a message that held a newline */
+};
+
 enum st_audit_loss_kind {
 	ST_LOSS_SUPPRESSED, /* "kauditd_printk_skb: N callbacks suppressed" (printk rate limit) */
 	ST_LOSS_LOST,	    /* "audit: audit_lost=N ..." (the lost counter went up) */
@@ -77,6 +96,10 @@ struct st_audit_seccomp {
 struct st_audit_line {
 	enum st_audit_kind kind;
 	enum st_audit_source source;
+	enum st_audit_form form; /* kind says what the text reads as; form whether to trust it */
+	bool new_boot;		 /* journalctl's "-- Boot ID --": serial numbers start over */
+	bool has_mono;		 /* the printk time is known (/dev/kmsg, "[SEC.USEC]") */
+	uint64_t mono_usec;	 /* printk time, microseconds since boot */
 	bool has_stamp;
 	struct st_audit_stamp stamp;
 	uint32_t type;	    /* audit record type; 0 when auditd named one we do not know */
@@ -91,7 +114,8 @@ struct st_audit_line {
 };
 
 /* Read one line (len bytes; a trailing "\n" or "\r\n" is ignored) into out.
- * Never fails: what the line is, or why it cannot be read, is in out->kind. */
+ * Never fails: what the line is, or why it cannot be read, is in out->kind;
+ * whether it starts a message in a form with boundaries is in out->form. */
 void st_audit_parse_line(const char *line, size_t len, struct st_audit_line *out);
 
 /* Seccomp actions (include/uapi/linux/seccomp.h), the upper 16 bits of code. */

@@ -260,7 +260,7 @@ static const struct argp learn_argp = {
 
 /* Feed each line of fd to l; lines longer than any record are skipped and
  * reported, never cut. */
-static int read_lines(struct st_learn *l, int fd, const char *what, struct st_error *err)
+static int read_lines_of(struct st_learn *l, int fd, const char *what, struct st_error *err)
 {
 	static char buf[2 * ST_AUDIT_MAX_LINE + 2];
 	size_t have = 0;
@@ -318,6 +318,14 @@ static int read_lines(struct st_learn *l, int fd, const char *what, struct st_er
 			have = 0;
 		}
 	}
+}
+
+static int read_lines(struct st_learn *l, int fd, const char *what, struct st_error *err)
+{
+	st_learn_begin_input(l);
+	if (read_lines_of(l, fd, what, err) < 0)
+		return -1;
+	return st_learn_end_input(l, what, err);
 }
 
 static int read_log(struct st_learn *l, const char *path, struct st_error *err)
@@ -761,6 +769,7 @@ static int learn_read(struct learn_job *j, struct st_error *err)
 	if (st_learn_new(&lo, &j->l, err) < 0)
 		return -1;
 	if (!o->n_logs) {
+		st_learn_begin_input(j->l);
 		if (live_run(o, j->l, &j->lv, err) < 0)
 			return -1;
 	} else {
@@ -772,8 +781,7 @@ static int learn_read(struct learn_job *j, struct st_error *err)
 				"writes no record for SCMP_ACT_LOG");
 		check_lost_since_boot(j->l);
 	}
-	st_learn_finish(j->l);
-	return 0;
+	return st_learn_finish(j->l, err);
 }
 
 static int learn_failed(const struct st_error *err)

@@ -33,7 +33,13 @@
 struct serial_pt {
 	uint32_t serial;
 	uint64_t ms;
+	uint64_t hash; /* a seccomp record's content; 0: another record */
+	uint64_t at;   /* its line number, or /dev/kmsg sequence number */
 };
+
+/* The input being read: whether its lines keep message boundaries is told
+ * by its first line that starts one (see st_learn_end_input). */
+enum input_form { INPUT_UNDECIDED, INPUT_BOUNDED, INPUT_UNBOUNDED };
 
 /* (arch, nr) -> index in a vector of st_learned. */
 struct call_table {
@@ -64,6 +70,19 @@ struct st_learn {
 	uint64_t prev_ms;
 	uint64_t pending;
 	char pending_msg[256];
+	bool pending_has_mono; /* the first loss message's printk time */
+	uint64_t pending_mono_usec;
+	/* wall clock ms minus printk clock ms, from the last kernel record
+	 * with both: puts a time on the kernel's loss messages */
+	bool have_offset;
+	int64_t offset_ms;
+
+	/* the input being read */
+	enum input_form input;
+	uint64_t in_first, in_skipped, in_audit, in_marks;
+
+	bool forged;
+	char forged_msg[512]; /* why the records cannot all be the kernel's */
 
 	/* times of the last ratelimit_burst kernel records (a ring) */
 	uint64_t *recent;
@@ -296,7 +315,30 @@ static int cmp_serial(const void *a, const void *b)
 {
 	const struct serial_pt *x = a, *y = b;
 
-	return x->serial < y->serial ? -1 : x->serial > y->serial;
+	if (x->serial != y->serial)
+		return x->serial < y->serial ? -1 : 1;
+	if (x->ms != y->ms)
+		return x->ms < y->ms ? -1 : 1;
+	return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+/* Records of one event share its serial number and time (kernel/audit.c:
+ * audit_get_stamp), and an event makes one seccomp record: two that differ
+ * under the same serial and time are not both the kernel's. (The same
+ * serial at another time may be another boot's.) */
+static void check_forged(struct st_learn *l, const struct serial_pt *a, const struct serial_pt *b)
+{
+	char t[32];
+
+	if (l->forged || a->serial != b->serial || a->ms != b->ms || !a->hash || !b->hash ||
+	    a->hash == b->hash)
+		return;
+	fmt_time(a->ms, t, sizeof(t));
+	l->forged = true;
+	snprintf(l->forged_msg, sizeof(l->forged_msg),
+		 "two different seccomp records carry audit serial %u at %s (at %llu and %llu): "
+		 "the kernel gives each event its own serial, so one is forged",
+		 a->serial, t, (unsigned long long)a->at, (unsigned long long)b->at);
 }
 
 /* The serial numbers of one boot are all in: find the ones missing. */
@@ -311,6 +353,7 @@ static void serials_settle(struct st_learn *l)
 		uint64_t lo = a->ms < b->ms ? a->ms : b->ms, hi = a->ms < b->ms ? b->ms : a->ms;
 		char t0[32], t1[32];
 
+		check_forged(l, a, b);
 		if (b->serial <= a->serial + 1 || !overlaps_window(l, lo, hi))
 			continue;
 		missing += b->serial - a->serial - 1;
@@ -333,7 +376,7 @@ static void serials_settle(struct st_learn *l)
 	l->n_serials = 0;
 }
 
-static void serial_add(struct st_learn *l, uint32_t serial, uint64_t ms)
+static void serial_add(struct st_learn *l, uint32_t serial, uint64_t ms, uint64_t hash, uint64_t at)
 {
 	if (!serial)
 		return;
@@ -353,25 +396,42 @@ static void serial_add(struct st_learn *l, uint32_t serial, uint64_t ms)
 		l->serials = v;
 		l->cap_serials = cap;
 	}
-	l->serials[l->n_serials++] = (struct serial_pt){serial, ms};
+	l->serials[l->n_serials++] = (struct serial_pt){serial, ms, hash, at};
 	l->last_serial = serial;
 	l->last_ms = ms;
 }
 
-/* Loss messages carry no time: they speak of drops since the record before
- * them, up to the one after. */
+/* The kernel's loss messages speak of drops since the record before them;
+ * the drops came before the message itself, whose printk time (when the
+ * log has it) puts them before or in the window. Without it they reach
+ * up to the record after them. A second of slack keeps the estimate on the
+ * side of counting: the offset comes from a record's time stamp, taken
+ * when it was made, and its printk time, when it was printed. */
+#define LOSS_SLACK_MS 1000
+
 static void pending_settle(struct st_learn *l, bool have_next, uint64_t next_ms)
 {
 	uint64_t from = l->have_prev ? l->prev_ms : 0, to = have_next ? next_ms : UINT64_MAX;
 
+	if (l->pending && l->pending_has_mono && l->have_offset) {
+		int64_t at = (int64_t)(l->pending_mono_usec / 1000) + l->offset_ms + LOSS_SLACK_MS;
+
+		if (at >= 0 && (uint64_t)at < to)
+			to = (uint64_t)at;
+	}
 	if (l->pending && overlaps_window(l, from, to))
 		st_learn_gap(l, "%s%s", l->pending_msg,
 			     l->pending > 1 ? " (and more such messages)" : "");
 	l->pending = 0;
+	l->pending_has_mono = false;
 }
 
-static void kernel_record(struct st_learn *l, uint64_t ms)
+static void kernel_record(struct st_learn *l, const struct st_audit_line *line, uint64_t ms)
 {
+	if (line->has_mono) {
+		l->have_offset = true;
+		l->offset_ms = (int64_t)ms - (int64_t)(line->mono_usec / 1000);
+	}
 	pending_settle(l, true, ms);
 	l->have_prev = true;
 	l->prev_ms = ms;
@@ -396,29 +456,40 @@ void st_learn_overlong(struct st_learn *l, const char *head, size_t n, const cha
 
 /* ---- records ---- */
 
-static void loss_message(const struct st_audit_line *line, const char *where, uint64_t lineno,
-			 char *buf, size_t len)
+/* How messages name a line: "FILE:LINE", or for a live record (line 0)
+ * its /dev/kmsg sequence number and printk time. */
+static const char *line_name(const struct st_audit_line *line, const char *where, uint64_t lineno,
+			     char *buf, size_t len)
 {
-	unsigned long long n = line->loss_count, at = lineno;
+	if (!lineno && line->has_kmsg)
+		snprintf(buf, len, "%s record %llu [%llu.%06llu]", where,
+			 (unsigned long long)line->kmsg_seq,
+			 (unsigned long long)(line->kmsg_usec / 1000000),
+			 (unsigned long long)(line->kmsg_usec % 1000000));
+	else
+		snprintf(buf, len, "%s:%llu", where, (unsigned long long)lineno);
+	return buf;
+}
+
+static void loss_message(const struct st_audit_line *line, const char *at, char *buf, size_t len)
+{
+	unsigned long long n = line->loss_count;
 
 	switch (line->loss) {
 	case ST_LOSS_SUPPRESSED:
 		snprintf(buf, len,
-			 "%s:%llu: the printk rate limit dropped %llu kernel messages (\"callbacks "
+			 "%s: the printk rate limit dropped %llu kernel messages (\"callbacks "
 			 "suppressed\")",
-			 where, at, n);
+			 at, n);
 		break;
 	case ST_LOSS_LOST:
-		snprintf(buf, len, "%s:%llu: the kernel lost audit records (audit_lost=%llu)",
-			 where, at, n);
+		snprintf(buf, len, "%s: the kernel lost audit records (audit_lost=%llu)", at, n);
 		break;
 	case ST_LOSS_BACKLOG:
-		snprintf(buf, len, "%s:%llu: the audit backlog overflowed (audit_backlog_limit)",
-			 where, at);
+		snprintf(buf, len, "%s: the audit backlog overflowed (audit_backlog_limit)", at);
 		break;
 	case ST_LOSS_REASON:
-		snprintf(buf, len, "%s:%llu: the kernel dropped audit records: %s", where, at,
-			 line->why);
+		snprintf(buf, len, "%s: the kernel dropped audit records: %s", at, line->why);
 		break;
 	}
 }
@@ -439,23 +510,31 @@ static bool same(const char *want, const char *got, size_t n)
 }
 
 /* A line that is not a seccomp record: what it says about gaps. */
-static void note_other_line(struct st_learn *l, const struct st_audit_line *line, const char *where,
-			    uint64_t lineno, bool in_window)
+static void note_other_line(struct st_learn *l, const struct st_audit_line *line, const char *at,
+			    bool in_window)
 {
 	switch (line->kind) {
 	case ST_AUDIT_LOSS:
-		if (!l->pending++)
-			loss_message(line, where, lineno, l->pending_msg, sizeof(l->pending_msg));
+		if (line->has_mono && l->have_offset &&
+		    !overlaps_window(l, l->have_prev ? l->prev_ms : 0,
+				     (uint64_t)((int64_t)(line->mono_usec / 1000) + l->offset_ms +
+						LOSS_SLACK_MS)))
+			return; /* printed before the window: its drops were too */
+		if (!l->pending++) {
+			loss_message(line, at, l->pending_msg, sizeof(l->pending_msg));
+			l->pending_has_mono = line->has_mono;
+			l->pending_mono_usec = line->mono_usec;
+		}
 		return;
 	case ST_AUDIT_UNSUPPORTED:
 		l->stats.unsupported++;
-		st_learn_gap(l, "%s:%llu: %s", where, (unsigned long long)lineno, line->why);
+		st_learn_gap(l, "%s: %s", at, line->why);
 		return;
 	case ST_AUDIT_BAD_SECCOMP:
 		l->stats.bad++;
 		if (!line->has_stamp || in_window)
-			st_learn_gap(l, "%s:%llu: a seccomp record that cannot be read: %s", where,
-				     (unsigned long long)lineno, line->why);
+			st_learn_gap(l, "%s: a seccomp record that cannot be read: %s", at,
+				     line->why);
 		return;
 	default:
 		return;
@@ -501,20 +580,108 @@ static int count_record(struct st_learn *l, const struct st_audit_seccomp *sc, s
 	return 0;
 }
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* A seccomp record's content, never 0 (0 is another record's). */
+static uint64_t record_hash(const struct st_audit_seccomp *sc)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const int64_t nums[] = {sc->arch, sc->syscall, sc->code,       sc->pid,
+				sc->sig,  sc->compat,  sc->has_compat, sc->has_exe};
+
+	h = fnv(h, nums, sizeof(nums));
+	h = fnv(h, &sc->comm_len, sizeof(sc->comm_len));
+	h = fnv(h, sc->comm, sc->comm_len);
+	h = fnv(h, sc->exe, sc->exe_len);
+	return h ? h : 1;
+}
+
+/* Whether a line of the input being read may be a record: only the start
+ * of a message in a form that keeps message boundaries, in an input whose
+ * first message line is one. Anything else is the rest of a message that
+ * held a newline (indented, or not in the log's form), or a log without
+ * boundaries, where any user can forge a line (st_learn_end_input). */
+static bool input_admits(struct st_learn *l, const struct st_audit_line *line, uint64_t lineno)
+{
+	bool start = line->form == ST_FORM_KMSG || line->form == ST_FORM_STAMPED ||
+		     line->form == ST_FORM_AUDITD;
+
+	if (line->form == ST_FORM_MARK) {
+		l->in_marks++;
+		if (line->new_boot && l->input == INPUT_BOUNDED && l->n_serials)
+			serials_settle(l); /* journalctl: the serial numbers start over */
+		return false;
+	}
+	if (line->form == ST_FORM_CONTINUATION) {
+		l->in_skipped++;
+		return false;
+	}
+	if (l->input == INPUT_UNDECIDED) {
+		l->input = start ? INPUT_BOUNDED : INPUT_UNBOUNDED;
+		l->in_first = lineno;
+	}
+	if (l->input == INPUT_BOUNDED && start)
+		return true;
+	l->in_skipped++;
+	if (line->kind != ST_AUDIT_NONE)
+		l->in_audit++;
+	return false;
+}
+
+void st_learn_begin_input(struct st_learn *l)
+{
+	l->input = INPUT_UNDECIDED;
+	l->in_first = l->in_skipped = l->in_audit = l->in_marks = 0;
+}
+
+int st_learn_end_input(struct st_learn *l, const char *where, struct st_error *err)
+{
+	if (l->input == INPUT_UNBOUNDED && l->in_audit)
+		return st_error_set(
+		    err, 0,
+		    "%s: a kernel log without message boundaries (line %llu starts with no time "
+		    "stamp, as in dmesg -t or journalctl -o cat): any user can make the kernel "
+		    "print a line that reads as a record there; use dmesg (with its time stamps), "
+		    "journalctl -k, or the live log (no LOG)",
+		    where, (unsigned long long)l->in_first);
+	if (l->input == INPUT_UNBOUNDED || (l->input == INPUT_UNDECIDED && !l->in_marks))
+		return st_error_set(err, 0,
+				    "%s: no kernel or audit log lines: not a dmesg, journalctl -k, "
+				    "syslog or auditd log",
+				    where);
+	if (l->in_skipped)
+		st_debug("%s: %llu line(s) that start no message skipped (the rest of messages "
+			 "that held a newline, or not in the log's form)",
+			 where, (unsigned long long)l->in_skipped);
+	return 0;
+}
+
 int st_learn_add(struct st_learn *l, const struct st_audit_line *line, const char *where,
 		 uint64_t lineno, struct st_error *err)
 {
 	const struct st_audit_seccomp *sc = &line->sc;
 	uint64_t ms = line->stamp.sec * 1000 + line->stamp.msec;
 	bool in_window = overlaps_window(l, ms, ms);
+	char at[128];
 
 	l->stats.lines++;
+	if (!input_admits(l, line, lineno))
+		return 0;
 	if (line->has_stamp && !line->daemon)
-		serial_add(l, line->stamp.serial, ms);
+		serial_add(l, line->stamp.serial, ms,
+			   line->kind == ST_AUDIT_SECCOMP ? record_hash(sc) : 0,
+			   lineno ? lineno : line->kmsg_seq);
 	if (line->has_stamp && line->source == ST_AUDIT_SRC_KERNEL)
-		kernel_record(l, ms);
+		kernel_record(l, line, ms);
 	if (line->kind != ST_AUDIT_SECCOMP) {
-		note_other_line(l, line, where, lineno, in_window);
+		note_other_line(l, line, line_name(line, where, lineno, at, sizeof(at)), in_window);
 		return 0;
 	}
 	l->stats.seccomp++;
@@ -552,7 +719,7 @@ static void table_sort(struct call_table *t)
 	t->n_slots = 0;
 }
 
-void st_learn_finish(struct st_learn *l)
+int st_learn_finish(struct st_learn *l, struct st_error *err)
 {
 	pending_settle(l, false, 0);
 	if (l->n_serials)
@@ -582,6 +749,9 @@ void st_learn_finish(struct st_learn *l)
 			     (unsigned long long)l->stats.unattributed);
 	table_sort(&l->calls);
 	table_sort(&l->unattributed);
+	if (l->forged)
+		return st_error_set(err, 0, "the log holds forged records: %s", l->forged_msg);
+	return 0;
 }
 
 const struct st_learned *st_learn_calls(const struct st_learn *l, size_t *n)

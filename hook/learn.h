@@ -73,8 +73,18 @@ void st_learn_overlong(struct st_learn *l, const char *head, size_t n, const cha
 		       uint64_t lineno);
 /* Records may be missing for a reason found outside the log lines. */
 void st_learn_gap(struct st_learn *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* End of input: settles what can only be told at the end. */
-void st_learn_finish(struct st_learn *l);
+/* One input (a file) starts: the form of its first line that starts a
+ * message decides whether its lines may be records. */
+void st_learn_begin_input(struct st_learn *l);
+/* The input ends: fails (err names where) when it is a kernel log without
+ * message boundaries that holds audit lines (dmesg -t, journalctl -o cat:
+ * any user can forge a line there), or when no line of it is a kernel or
+ * audit log line at all. Lines that start no message are counted (debug). */
+int st_learn_end_input(struct st_learn *l, const char *where, struct st_error *err);
+/* End of input: settles what can only be told at the end. Fails when two
+ * different seccomp records share an audit serial number and time (one is
+ * forged: the kernel numbers each event once). */
+int st_learn_finish(struct st_learn *l, struct st_error *err);
 
 /* Sorted by name (unnamed last), then arch. Valid until st_learn_free. */
 const struct st_learned *st_learn_calls(const struct st_learn *l, size_t *n);

@@ -98,3 +98,13 @@ audit_since() {
 	date +%s.%N
 	sleep 0.05
 }
+
+# run_learn OUT ERR ARGS...: seccomp-trace learn, its status in $learn_rc.
+run_learn() {
+	local out=$1 err=$2
+	shift 2
+	set +e
+	"$ST_BIN" learn "$@" >"$out" 2>"$err"
+	learn_rc=$?
+	set -e
+}

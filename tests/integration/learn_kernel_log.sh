@@ -25,16 +25,6 @@ added() {
 	awk '$1 == "added" { print $2, $3 }' "$1" | sort
 }
 
-# run_learn OUT ERR ARGS...: learn, with its status in $learn_rc.
-run_learn() {
-	local out=$1 err=$2
-	shift 2
-	set +e
-	"$ST_BIN" learn "$@" >"$out" 2>"$err"
-	learn_rc=$?
-	set -e
-}
-
 # 1. The profile of the log stage: what `stprobe fork:write write` needs
 # under runc, recorded by the hook, with defaultAction SCMP_ACT_LOG.
 ct_bundle "$T/rec" --annotation "of:$T/base.json" --log "$T/hook.log" -- stprobe fork:write write

@@ -295,9 +295,9 @@ static void test_odd_records(void)
 		       "ses=4294967295 pid=5345 comm=\"x\" exe=\"/x\" sig=0 arch=c000003e "
 		       "syscall=309 compat=0 ip=0x1 code=0x7ffc0000");
 	CHECK(l->kind == ST_AUDIT_UNSUPPORTED && strstr(l->why, "journalctl -k"));
-	/* a record in a form not read is said so, not skipped */
+	/* a line in no log form is no record (the input as a whole is judged) */
 	l = parse_line("SECCOMP event: type=1326 audit(1.000:2): whatever");
-	CHECK(l->kind == ST_AUDIT_UNSUPPORTED);
+	CHECK(l->kind == ST_AUDIT_NONE && l->form == ST_FORM_NONE);
 	/* too long to be a record */
 	size_t n = ST_AUDIT_MAX_LINE + 100;
 	char *big = malloc(n + 1);
@@ -365,6 +365,17 @@ static struct st_learn *learner(const struct st_learn_opts *o)
 	return l;
 }
 
+/* End of input; the error's text in last_error. */
+static char last_error[1024];
+static int finish(struct st_learn *l)
+{
+	struct st_error err = {0};
+	int rc = st_learn_finish(l, &err);
+
+	snprintf(last_error, sizeof(last_error), "%s", rc < 0 ? err.msg : "");
+	return rc;
+}
+
 static void feed(struct st_learn *l, const char *line)
 {
 	struct st_error err = {0};
@@ -411,7 +422,7 @@ static void test_naming_per_arch(void)
 	feed(l, AUDITD_ENRICHED_NATIVE);
 	/* a number no arch has: reported, never named "" */
 	feed_rec(l, 999, 100, 1796027700, 0x7ffc0000, 1, "x");
-	st_learn_finish(l);
+	finish(l);
 	const struct st_learned *v = st_learn_calls(l, &n);
 	CHECK(n == 5);
 	CHECK(find(l, "getcpu", 0xc000003e) && find(l, "getcpu", 0xc000003e)->records == 1);
@@ -450,7 +461,7 @@ static void test_actions_counted(void)
 	feed_rec(l, 0, 6, 10, 0x7fff0000, 5, "a");   /* ALLOW: read, never */
 	feed_rec(l, 1, 7, 10, 0x7fc00000, 5, "a");   /* NOTIFY: write, the supervisor's */
 	feed_rec(l, 2, 8, 10, 0x7ff00000, 5, "a");   /* TRACE: open, the tracer's */
-	st_learn_finish(l);
+	finish(l);
 	s = st_learn_get_stats(l);
 	CHECK(s->counted == 5 && s->allow == 1 && s->supervised == 2);
 	CHECK(find(l, "getcpu", 0xc000003e) && find(l, "kcmp", 0xc000003e));
@@ -477,7 +488,7 @@ static void test_filters(void)
 	feed_rec(l, 324, 3, 25, 0x7ffc0000, 9, "a"); /* other pid */
 	feed_rec(l, 315, 4, 30, 0x7ffc0000, 8, "b"); /* in (until is inclusive) */
 	feed_rec(l, 39, 5, 31, 0x7ffc0000, 8, "b");  /* after */
-	st_learn_finish(l);
+	finish(l);
 	CHECK(!find(l, "getcpu", 0xc000003e) && find(l, "kcmp", 0xc000003e));
 	CHECK(!find(l, "membarrier", 0xc000003e) && find(l, "sched_getattr", 0xc000003e));
 	CHECK(!find(l, "getpid", 0xc000003e));
@@ -487,7 +498,7 @@ static void test_filters(void)
 	l = learner(&(struct st_learn_opts){.comm = "a\" arch=c0 x", .exe = "/tmp/learnx/raw64"});
 	feed(l, DMESG_HEX_COMM);
 	feed(l, DMESG_NATIVE);
-	st_learn_finish(l);
+	finish(l);
 	CHECK(st_learn_get_stats(l)->counted == 1);
 	st_learn_free(l);
 }
@@ -503,7 +514,7 @@ static void test_serial_gaps(void)
 	feed_rec(l, 309, 1, 10, 0x7ffc0000, 5, "a");
 	feed_rec(l, 309, 4, 11, 0x7ffc0000, 5, "a");
 	feed_rec(l, 309, 5, 11, 0x7ffc0000, 5, "a");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(st_learn_incomplete(l));
 	const char *const *g = st_learn_gaps(l, &n, &total);
 	CHECK(n == 1 && total == 1);
@@ -516,7 +527,7 @@ static void test_serial_gaps(void)
 	feed_rec(l, 309, 3, 11, 0x7ffc0000, 5, "a");
 	feed_rec(l, 309, 4, 20, 0x7ffc0000, 5, "a");
 	feed_rec(l, 309, 5, 21, 0x7ffc0000, 5, "a");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(!st_learn_incomplete(l));
 	st_learn_free(l);
 
@@ -530,7 +541,7 @@ static void test_serial_gaps(void)
 	feed_rec(l, 309, 2, 100, 0x7ffc0000, 5, "a");
 	feed(l, "type=DAEMON_START msg=audit(101.000:9542): op=start ver=3.0.9 res=success");
 	feed_rec(l, 309, 3, 101, 0x7ffc0000, 5, "a");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(!st_learn_incomplete(l));
 	st_learn_free(l);
 }
@@ -542,7 +553,7 @@ static void test_kernel_says_lost(void)
 	feed_rec(l, 309, 1, 10, 0x7ffc0000, 5, "a");
 	feed(l, DMESG_SUPPRESSED);
 	feed_rec(l, 309, 2, 16, 0x7ffc0000, 5, "a");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(st_learn_incomplete(l));
 	st_learn_free(l);
 
@@ -552,7 +563,7 @@ static void test_kernel_says_lost(void)
 	feed(l, DMESG_SUPPRESSED);
 	feed_rec(l, 309, 2, 16, 0x7ffc0000, 5, "a");
 	feed_rec(l, 309, 3, 60, 0x7ffc0000, 5, "a");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(!st_learn_incomplete(l));
 	st_learn_free(l);
 
@@ -560,7 +571,7 @@ static void test_kernel_says_lost(void)
 	l = learner(&(struct st_learn_opts){.has_since = true, .since_ms = 50000});
 	feed_rec(l, 309, 1, 10, 0x7ffc0000, 5, "a");
 	feed(l, "[ 9.0] audit: audit_lost=3 audit_rate_limit=0 audit_backlog_limit=64");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(st_learn_incomplete(l));
 	st_learn_free(l);
 
@@ -568,7 +579,7 @@ static void test_kernel_says_lost(void)
 	l = learner(&(struct st_learn_opts){0});
 	feed(l, "[ 1.0] audit: type=1326 audit(1.000:2): auid=0 uid=0 gid=0 ses=1 pid=9 "
 		"comm=\"a\" exe=2F746D702F6C6561726E");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(st_learn_incomplete(l) && st_learn_get_stats(l)->bad == 1);
 	st_learn_free(l);
 }
@@ -582,7 +593,7 @@ static void test_trailing_burst(void)
 	 * rate limit may have dropped the next ones without a trace yet */
 	for (unsigned s = 1; s <= 10; s++)
 		feed_rec(l, 309, s, 10, 0x7ffc0000, 5, "a");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(st_learn_incomplete(l));
 	st_learn_free(l);
 
@@ -590,13 +601,13 @@ static void test_trailing_burst(void)
 	l = learner(&o);
 	for (unsigned s = 1; s <= 9; s++)
 		feed_rec(l, 309, s, 10, 0x7ffc0000, 5, "a");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(!st_learn_incomplete(l));
 	st_learn_free(l);
 	l = learner(&o);
 	for (unsigned s = 1; s <= 10; s++)
 		feed_rec(l, 309, s, 10 + s, 0x7ffc0000, 5, "a");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(!st_learn_incomplete(l));
 	st_learn_free(l);
 	/* auditd gets every record: no such limit */
@@ -611,7 +622,7 @@ static void test_trailing_burst(void)
 			 s);
 		feed(l, line);
 	}
-	st_learn_finish(l);
+	finish(l);
 	CHECK(!st_learn_incomplete(l));
 	st_learn_free(l);
 }
@@ -631,7 +642,7 @@ static void test_container_match(void)
 	feed_rec(l, 312, 2, 10, 0x7ffc0000, 7, "a"); /* not ours */
 	feed_rec(l, 324, 3, 10, 0x7ffc0000, 6, "a"); /* gone: cannot tell */
 	feed_rec(l, 0, 4, 10, 0x7fff0000, 6, "a");   /* an allow: no matter whose */
-	st_learn_finish(l);
+	finish(l);
 	CHECK(find(l, "getcpu", 0xc000003e) && !find(l, "kcmp", 0xc000003e));
 	CHECK(!find(l, "membarrier", 0xc000003e));
 	const struct st_learned *u = st_learn_unattributed(l, &n);
@@ -659,7 +670,7 @@ static void test_apply_to_base(void)
 	feed_rec(l, 324, 3, 10, 0x7ffc0000, 5, "a"); /* membarrier: conditional */
 	feed_rec(l, 39, 4, 10, 0x7ffc0000, 5, "a");  /* getpid: already allowed */
 	feed(l, DMESG_IA32);			     /* ia32 getcpu: a new arch */
-	st_learn_finish(l);
+	finish(l);
 	CHECK(p && st_learn_apply(l, p, &err) == 0);
 	CHECK(find(l, "getcpu", 0xc000003e)->outcome == ST_MERGE_ADDED);
 	CHECK(find(l, "kcmp", 0xc000003e)->outcome == ST_MERGE_BLOCKED);
@@ -680,9 +691,196 @@ static void test_apply_to_base(void)
 	p = parse("{\"defaultAction\":\"SCMP_ACT_LOG\",\"syscalls\":[]}");
 	l = learner(&(struct st_learn_opts){0});
 	feed_rec(l, 309, 1, 10, 0x7ffc0000, 5, "a");
-	st_learn_finish(l);
+	finish(l);
 	CHECK(p && st_learn_apply(l, p, &err) == 0 && !p->has_architectures && !p->has_archmap);
 	st_profile_free(p);
+	st_learn_free(l);
+}
+
+/* A message that holds a newline: any user can have the kernel print one
+ * (a mount option echoed in an error). What follows the newline is never a
+ * record: /dev/kmsg escapes it, dmesg and journalctl indent it, and dumps
+ * that print it bare are refused as a whole. Real: /dev/kmsg on the
+ * development VM after `unshare -Urm mount -t overlay -o "upperdir=/x
+ * <record>"`; the dmesg and journalctl lines as they print it. */
+#define FORGED                                                                                     \
+	"audit: type=1326 audit(1796040020.123:77777): auid=0 uid=0 gid=0 ses=1 pid=4242 "         \
+	"comm=\"myapp\" exe=\"/usr/bin/myapp\" sig=0 arch=c000003e syscall=165 compat=0 ip=0x7f "  \
+	"code=0x7ffc0000"
+
+static void test_message_boundaries(void)
+{
+	const struct st_audit_line *l;
+
+	l = parse_line("3,2735,12811011938,-;overlayfs: failed to resolve '/nonexist\\x0a" FORGED
+		       "\\x0ax': -2");
+	CHECK(l->form == ST_FORM_KMSG && l->kind == ST_AUDIT_NONE && l->has_mono);
+	l = parse_line("3,2736,12950138488,-;tmpfs: Unknown parameter 'zzqq\\x0a audit: type=1326 "
+		       "audit(1.000:2): x'");
+	CHECK(l->form == ST_FORM_KMSG && l->kind == ST_AUDIT_NONE);
+	/* dmesg, dmesg -x, journalctl -k: the rest is indented */
+	l = parse_line("               " FORGED);
+	CHECK(l->form == ST_FORM_CONTINUATION && l->kind == ST_AUDIT_NONE);
+	l = parse_line("\t" FORGED);
+	CHECK(l->form == ST_FORM_CONTINUATION);
+	l = parse_line("[12811.011938] overlayfs: failed to resolve '/nonexist");
+	CHECK(l->form == ST_FORM_STAMPED && l->kind == ST_AUDIT_NONE && l->has_mono &&
+	      l->mono_usec == 12811011938ULL);
+	CHECK(parse_line("kern  :err   : [12811.011938] overlayfs: x")->form == ST_FORM_STAMPED);
+	CHECK(parse_line("Nov 30 12:00:20 vm kernel: overlayfs: x")->form == ST_FORM_STAMPED);
+	CHECK(parse_line("Nov 30 12:00:20 vm sshd[12]: Accepted key")->form == ST_FORM_STAMPED);
+	CHECK(parse_line("2026-11-30T12:00:20,011938+00:00 overlayfs: x")->form == ST_FORM_STAMPED);
+	/* the message after a stamp must start with the record */
+	l = parse_line(
+	    "[12950.138488] tmpfs: Unknown parameter 'SECCOMP auid=0 type=1326 audit(1.0:2)'");
+	CHECK(l->form == ST_FORM_STAMPED && l->kind == ST_AUDIT_NONE);
+	l = parse_line("Nov 30 12:00:20 vm kernel: tmpfs: 'audit[1]: SECCOMP auid=0'");
+	CHECK(l->form == ST_FORM_STAMPED && l->kind == ST_AUDIT_NONE);
+	/* dmesg -t, journalctl -o cat: read, but never trusted */
+	l = parse_line(FORGED);
+	CHECK(l->form == ST_FORM_BARE && l->kind == ST_AUDIT_SECCOMP);
+	CHECK(parse_line("-- No entries --")->form == ST_FORM_MARK);
+	CHECK(parse_line("-- Boot 0123abcd --")->new_boot);
+	CHECK(parse_line("root:x:0:0:root:/root:/bin/bash")->form == ST_FORM_NONE);
+}
+
+/* Feed a text of lines as one input; end_input's status. */
+static int feed_input(struct st_learn *l, const char *text)
+{
+	struct st_error err = {0};
+	uint64_t lineno = 0;
+	int rc;
+
+	st_learn_begin_input(l);
+	for (const char *s = text; *s;) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+
+		st_audit_parse_line(s, len, &L);
+		CHECK(st_learn_add(l, &L, "dump", ++lineno, &err) == 0);
+		s += len + (nl ? 1 : 0);
+	}
+	rc = st_learn_end_input(l, "dump", &err);
+	snprintf(last_error, sizeof(last_error), "%s", rc < 0 ? err.msg : "");
+	return rc;
+}
+
+#define REAL_REC(serial, nr)                                                                       \
+	"audit: type=1326 audit(1796040020.100:" #serial "): auid=0 uid=0 gid=0 ses=1 pid=10 "     \
+	"comm=\"myapp\" exe=\"/usr/bin/myapp\" sig=0 arch=c000003e syscall=" #nr " compat=0 "      \
+	"ip=0x7f code=0x7ffc0000"
+
+static void test_dump_forms(void)
+{
+	struct st_learn *l = learner(&(struct st_learn_opts){0});
+
+	/* dmesg: the forged record is the rest of another message; the serial
+	 * numbers of the real ones leave no gap */
+	CHECK(feed_input(
+		  l,
+		  "[100.000001] " REAL_REC(
+		      100, 0) "\n"
+			      "[100.000002] " REAL_REC(
+				  101, 1) "\n"
+					  "[100.500000] overlayfs: failed to resolve '/nonexist\n"
+					  "              " FORGED "\n"
+					  "              x': -2\n"
+					  "[100.600000] " REAL_REC(102, 2) "\n") == 0);
+	CHECK(finish(l) == 0);
+	CHECK(st_learn_get_stats(l)->counted == 3 && !st_learn_incomplete(l));
+	CHECK(!find(l, "mount", 0xc000003e));
+	st_learn_free(l);
+
+	/* dmesg -t: refused whole, whatever its lines say */
+	l = learner(&(struct st_learn_opts){0});
+	CHECK(feed_input(l, REAL_REC(100, 0) "\n"
+					     "overlayfs: failed to resolve '/nonexist\n"
+					     "[100.000002] " FORGED "\n"
+					     "x': -2\n") < 0);
+	CHECK_CONTAINS(last_error, "without message boundaries");
+	CHECK_CONTAINS(last_error, "journalctl -k");
+	CHECK(st_learn_get_stats(l)->seccomp == 0);
+	st_learn_free(l);
+
+	/* no log line at all: an error; a log without records: none */
+	l = learner(&(struct st_learn_opts){0});
+	CHECK(feed_input(
+		  l, "root:x:0:0:root:/root:/bin/bash\nbin:x:2:2::/bin:/usr/sbin/nologin\n") < 0);
+	CHECK_CONTAINS(last_error, "dump: no kernel or audit log lines");
+	CHECK(feed_input(l, "") < 0);
+	CHECK(feed_input(l, "-- No entries --\n") == 0);
+	CHECK(feed_input(l, "[    0.000000] Linux version 6.18\n") == 0);
+	st_learn_free(l);
+}
+
+/* The kernel numbers each event once: two different seccomp records under
+ * one serial and time cannot both be its (caseB of the attack). */
+static void test_forged_serials(void)
+{
+	struct st_learn *l = learner(&(struct st_learn_opts){0});
+
+	feed_rec(l, 0, 100, 10, 0x7ffc0000, 10, "myapp");
+	feed_rec(l, 1, 101, 10, 0x7ffc0000, 10, "myapp");
+	feed_rec(l, 165, 101, 10, 0x7ffc0000, 4242, "myapp");
+	feed_rec(l, 2, 102, 10, 0x7ffc0000, 10, "myapp");
+	CHECK(finish(l) < 0);
+	CHECK_CONTAINS(last_error, "forged");
+	CHECK_CONTAINS(last_error, "serial 101");
+	st_learn_free(l);
+
+	/* the same record twice (two dumps of one log) is no forgery; nor is
+	 * the same serial at another time (another boot) */
+	l = learner(&(struct st_learn_opts){0});
+	feed_rec(l, 0, 100, 10, 0x7ffc0000, 10, "myapp");
+	feed_rec(l, 0, 100, 10, 0x7ffc0000, 10, "myapp");
+	feed_rec(l, 1, 101, 10, 0x7ffc0000, 10, "myapp");
+	feed_rec(l, 2, 101, 5000, 0x7ffc0000, 10, "myapp");
+	CHECK(finish(l) == 0);
+	st_learn_free(l);
+}
+
+/* Loss messages printed before --since dropped records from before it,
+ * whatever record follows them; live records are named by their
+ * sequence number, never "/dev/kmsg:0". */
+static void test_loss_in_time(void)
+{
+	struct st_learn *l;
+	char line[1024];
+
+	/* records at printk time 100 s = wall 1000 s; the suppression message 17 s
+	 * before the window (1117 s), the next record in it */
+	for (int window = 0; window < 2; window++) {
+		l = learner(&(struct st_learn_opts){.has_since = true,
+						    .since_ms = window ? 1100000 : 1117000});
+		feed(l, "[  100.000000] audit: type=1326 audit(1000.000:1): pid=5 comm=\"a\" "
+			"exe=\"/a\" "
+			"sig=0 arch=c000003e syscall=309 compat=0 ip=0x1 code=0x7ffc0000");
+		feed(l, "[  100.000000] kauditd_printk_skb: 3 callbacks suppressed");
+		feed(l, "[  200.000000] audit: type=1326 audit(1100.000:5): pid=5 comm=\"a\" "
+			"exe=\"/a\" "
+			"sig=0 arch=c000003e syscall=309 compat=0 ip=0x1 code=0x7ffc0000");
+		feed(l, "[  217.000000] audit: type=1326 audit(1117.000:6): pid=5 comm=\"a\" "
+			"exe=\"/a\" "
+			"sig=0 arch=c000003e syscall=309 compat=0 ip=0x1 code=0x7ffc0000");
+		finish(l);
+		/* before the window: no matter; in it (since 1100 s): a gap */
+		CHECK(st_learn_incomplete(l) == (window == 1));
+		st_learn_free(l);
+	}
+
+	l = learner(&(struct st_learn_opts){0});
+	snprintf(line, sizeof(line),
+		 "5,351,415731800,-;audit: type=1326 audit(1.000:2): pid=9 "
+		 "comm=\"a\" exe=2F746D70");
+	st_audit_parse_line(line, strlen(line), &L);
+	struct st_error err = {0};
+	CHECK(st_learn_add(l, &L, "/dev/kmsg", 0, &err) == 0);
+	finish(l);
+	size_t n;
+	uint64_t total;
+	const char *const *g = st_learn_gaps(l, &n, &total);
+	CHECK(n == 1 && strstr(g[0], "/dev/kmsg record 351 [415.731800]"));
+	CHECK(n == 1 && !strstr(g[0], "/dev/kmsg:0"));
 	st_learn_free(l);
 }
 
@@ -703,5 +901,9 @@ int main(void)
 	RUN(test_trailing_burst);
 	RUN(test_container_match);
 	RUN(test_apply_to_base);
+	RUN(test_message_boundaries);
+	RUN(test_dump_forms);
+	RUN(test_forged_serials);
+	RUN(test_loss_in_time);
 	return CHECK_DONE();
 }
