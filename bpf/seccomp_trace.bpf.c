@@ -78,6 +78,28 @@ struct {
 	__type(value, struct setup_task);
 } st_setup_tasks SEC(".maps");
 
+/* Per task (threads too, so that an exec by a thread that is not the leader
+ * keeps it): the mount namespace of the process that brought the task's
+ * lineage into its PID namespace, as it was then. Written once, when the
+ * task is forked (sched_process_fork), from its creator's: the container a
+ * task in a shared PID namespace belongs to (resolve_shared). The creator is
+ * the forking task itself, in the kernel, before the child can run: an
+ * orphan's adoptive parent (the namespace's init, a child subreaper) never
+ * enters into it. mntns_id: mntns_id_of() (an inode number is reused once
+ * its namespace is gone). */
+struct st_origin {
+	__u32 mntns;
+	__u32 pad;
+	__u64 mntns_id;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct st_origin);
+} st_origins SEC(".maps");
+
 /* A kfunc the verifier turns into nothing: a pointer to the same task that
  * it no longer treats as trusted. Loads through it are checked as plain
  * kernel reads, without the search of the kernel's BTF by name that a load
@@ -122,6 +144,16 @@ static __always_inline struct st_target *lookup_pidns(struct pid *pid, unsigned 
 static __always_inline __u32 mntns_of(struct task_struct *task)
 {
 	return task->nsproxy->mnt_ns->ns.inum;
+}
+
+/* A mount namespace's id, unique until reboot (6.18's ns_common.ns_id).
+ * Older kernels: its address, which only a namespace made after this one
+ * was freed can have again (with the same inode number too, for a match). */
+static __always_inline __u64 mntns_id_of(struct mnt_namespace *ns)
+{
+	if (bpf_core_field_exists(ns->ns.ns_id))
+		return BPF_CORE_READ(ns, ns.ns_id);
+	return (__u64)ns;
 }
 
 /* The current process's PID in the namespace at `level` (0 if it has none
@@ -328,6 +360,8 @@ __noinline int init_phase(struct st_target *t)
 		/* Threads racing here write the same values. */
 		t->init_exec_id = exec_id;
 		t->init_task = (__u64)BPF_CORE_READ(task, group_leader);
+		if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == t->mntns)
+			t->mntns_id = mntns_id_of(BPF_CORE_READ(task, nsproxy, mnt_ns));
 		__sync_fetch_and_or(&t->init_state, ST_INIT_SEEN);
 	} else if (exec_id != t->init_exec_id) {
 		__sync_fetch_and_or(&t->init_state, ST_INIT_STARTED);
@@ -346,41 +380,33 @@ enum owner {
 	OWNER_OTHER, /* the target *other names */
 };
 
-/* The current task is in the PID namespace of target t, at t's level L, but
+/* The current task is in the PID namespace of target t, at t's level, but
  * not in t's container's mount namespace (rare): another traced container
  * sharing the namespace, a process of t's container that entered a mount
- * namespace of its own (its nearest ancestor outside that one is in t's),
- * or a neighbour, whose calls are counted and left out. Ancestors count
- * only while each was its child's creator (an orphan's adoptive parent says
- * nothing). */
-__noinline int resolve_shared(struct st_target *t, __u32 L, struct st_key *other)
+ * namespace of its own, or a neighbour, whose calls are counted and left
+ * out. Decided by the task's origin, recorded when it was forked
+ * (sched_process_fork below): reparenting, exec counts and the order in
+ * which parent and child run say nothing. */
+__noinline int resolve_shared(struct st_target *t, struct st_key *other)
 {
-	struct task_struct *p = current_task(), *parent;
-	__u32 m = mntns_of(p), pm;
+	struct st_origin *o;
+	struct st_target *ot;
 
 	if (!t || !other)
 		return OWNER_NONE;
-	*other = (struct st_key){.kind = ST_KEY_MNTNS, .inum = m};
+	*other = (struct st_key){.kind = ST_KEY_MNTNS, .inum = mntns_of(current_task())};
 	if (bpf_map_lookup_elem(&st_targets, other))
 		return OWNER_OTHER;
-	/* Helper reads (a rare path): cheaper to verify than typed loads. */
-	for (int i = 0; i < ST_MAX_ANCESTRY; i++) {
-		if ((__u64)BPF_CORE_READ(p, group_leader) == t->init_task)
+	o = bpf_task_storage_get(&st_origins, bpf_get_current_task_btf(), 0, 0);
+	/* No origin: forked before the program was attached (only a target's
+	 * init, told apart by its tgid, is of a traced container then). */
+	if (o && o->mntns_id) {
+		if (o->mntns == t->mntns && o->mntns_id == t->mntns_id)
 			return OWNER_T;
-		parent = BPF_CORE_READ(p, real_parent);
-		if (BPF_CORE_READ(parent, thread_pid, level) < L ||
-		    BPF_CORE_READ(p, parent_exec_id) != BPF_CORE_READ(parent, self_exec_id))
-			break;
-		pm = BPF_CORE_READ(parent, nsproxy, mnt_ns, ns.inum);
-		if (pm == t->mntns)
-			return OWNER_T;
-		if (pm != m) {
-			other->inum = pm;
-			if (bpf_map_lookup_elem(&st_targets, other))
-				return OWNER_OTHER;
-			m = pm;
-		}
-		p = parent;
+		other->inum = o->mntns;
+		ot = bpf_map_lookup_elem(&st_targets, other);
+		if (ot && ot->mntns_id == o->mntns_id)
+			return OWNER_OTHER;
 	}
 	__sync_fetch_and_add(&t->foreign, 1);
 	return OWNER_NONE;
@@ -566,7 +592,7 @@ static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
 	 * may be another container's (rare: resolve_shared). The init is
 	 * t's by definition. */
 	if (L == level && t->mntns && !init && mntns_of(task) != t->mntns) {
-		switch (resolve_shared(t, L, &other)) {
+		switch (resolve_shared(t, &other)) {
 		case OWNER_T:
 			break;
 		case OWNER_OTHER:
@@ -702,5 +728,43 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		if (t)
 			visit_other(t, level | level << 8, id);
 	}
+	return 0;
+}
+
+/* Every fork and clone of the host (far rarer than syscalls): the child's
+ * origin (struct st_origin) in a PID namespace other than the host's. A
+ * child created from a lower level (a runtime's init, a process `exec`
+ * brings in: created in the container's mount namespace) is its own
+ * origin; one created in its namespace by a task with an origin has that
+ * one; a creator without one (forked before the program was attached: a
+ * traced container's init) passes its mount namespace. parent: the forking
+ * task (`current`, the creator even under CLONE_PARENT). */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct st_origin o = {}, *po = NULL;
+	struct mnt_namespace *ns;
+	unsigned int level;
+
+	if (!parent || !child)
+		return 0;
+	level = BPF_CORE_READ(child, thread_pid, level);
+	if (level == 0)
+		return 0;
+	if (BPF_CORE_READ(parent, thread_pid, level) == level) {
+		po = bpf_task_storage_get(&st_origins, parent, 0, 0);
+		ns = BPF_CORE_READ(parent, nsproxy, mnt_ns);
+	} else {
+		ns = BPF_CORE_READ(child, nsproxy, mnt_ns);
+	}
+	if (po) {
+		o = *po;
+	} else {
+		o.mntns = BPF_CORE_READ(ns, ns.inum);
+		o.mntns_id = mntns_id_of(ns);
+	}
+	/* No memory: the child has no origin, and its calls outside its
+	 * container's mount namespace are counted as a neighbour's. */
+	bpf_task_storage_get(&st_origins, child, &o, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	return 0;
 }

@@ -80,11 +80,6 @@ enum st_arg_kind {
 #define ST_INIT_EXITED	 0x8 /* it called exit_group (or exit, its last thread): the trace
 			      * ends there, for what it left behind too (--pid=host) */
 
-/* Most deeply nested ancestors the program looks at to tell a process of the
- * container that left its mount namespace from a neighbour in a shared PID
- * namespace. */
-#define ST_MAX_ANCESTRY 8
-
 /* One traced target; lives in the `targets` hash map, updated in place by the
  * program (atomics only) and read by its tracer.
  *
@@ -105,6 +100,7 @@ struct st_target {
 	__u32 init_state;   /* ST_INIT_*, written by the program */
 	__u64 init_exec_id; /* the init's self_exec_id when first seen */
 	__u64 init_task;    /* its task_struct: an identity, never dereferenced */
+	__u64 mntns_id;	    /* mntns's id (never reused), set when the init is first seen */
 	__u64 lost;	    /* ring buffer reservations that failed */
 	__u64 out_of_range; /* syscall ids >= ST_MAX_SYSCALLS */
 	__u64 x32_refused;  /* x32 calls on a kernel without x32 (they got ENOSYS) */
@@ -157,7 +153,8 @@ struct st_config {
 	__u32 nr_host_mntns;   /* ST_TARGET_MNTNS targets in the host's PID namespace */
 	__u32 nr_shared_mntns; /* ST_TARGET_SHARED targets */
 	__u32 link_id;	       /* the link attaching the program: a hint, checked */
-	__u32 pad;
+	/* the same, sched_process_fork's */
+	__u32 fork_link_id;
 	__u64 frozen[ST_MAX_TARGETS / 64]; /* bit per slot: its target is no longer recorded */
 };
 

@@ -29,7 +29,8 @@
 struct st_tracer {
 	struct st_pins pins;
 	struct st_slot slot;
-	int link_fd; /* ours of the shared link: the program runs while one is open */
+	int link_fd;	  /* ours of the shared link: the program runs while one is open */
+	int fork_link_fd; /* the same for the program that records tasks' origins */
 	struct ring_buffer *rb;
 	struct st_collector collect;
 };
@@ -76,7 +77,12 @@ static int open_locked(struct st_tracer *t, struct st_error *err)
 	}
 	st_slot_remove_stale(&t->slot, &t->pins);
 	st_pins_remove_orphans(t->pins.dir);
-	t->link_fd = st_pins_attach(&t->pins, err);
+	/* Origins first: every task the syscall program looks up was forked
+	 * under it, once a trace is armed. */
+	t->fork_link_fd = st_pins_attach(&t->pins, ST_PIN_FORK_PROG, err);
+	if (t->fork_link_fd < 0)
+		return -1;
+	t->link_fd = st_pins_attach(&t->pins, ST_PIN_PROG, err);
 	if (t->link_fd < 0 || st_slot_ring(&t->slot, &t->pins, err) < 0)
 		return -1;
 	t->rb = ring_buffer__new(t->slot.ring_fd, st_collect_event, &t->collect, NULL);
@@ -106,6 +112,8 @@ static void tracer_free(struct st_tracer *t)
 {
 	if (t->link_fd >= 0)
 		close(t->link_fd);
+	if (t->fork_link_fd >= 0)
+		close(t->fork_link_fd);
 	ring_buffer__free(t->rb);
 	st_collect_free(&t->collect);
 	if (t->slot.ring_fd >= 0)
@@ -129,6 +137,7 @@ int st_tracer_open(struct st_tracer **out, struct st_error *err)
 	}
 	t->slot.ring_fd = -1;
 	t->link_fd = -1;
+	t->fork_link_fd = -1;
 	libbpf_set_print(libbpf_print);
 	st_pins_init(&t->pins, st_loader_object_hash());
 	if (st_pins_prepare(&t->pins, err) < 0 || st_pins_lock(&t->pins, err) < 0) {

@@ -99,6 +99,7 @@ static int load_and_pin(const char *pin_dir, struct st_error *err)
 	    [ST_PIN_TARGETS] = bpf_map__fd(skel->maps.st_targets),
 	    [ST_PIN_RINGS] = bpf_map__fd(skel->maps.st_rings),
 	    [ST_PIN_CONFIG] = bpf_map__fd(skel->maps.st_config),
+	    [ST_PIN_FORK_PROG] = bpf_program__fd(skel->progs.sched_process_fork),
 	    [ST_PIN_PROG] = bpf_program__fd(skel->progs.sys_enter),
 	};
 	return st_pins_save(pin_dir, fd, err);

@@ -24,10 +24,8 @@
 #include "util.h"
 
 static const char *const pin_names[ST_NR_PINS] = {
-    [ST_PIN_TARGETS] = "targets",
-    [ST_PIN_RINGS] = "rings",
-    [ST_PIN_CONFIG] = "config",
-    [ST_PIN_PROG] = "prog",
+    [ST_PIN_TARGETS] = "targets",     [ST_PIN_RINGS] = "rings", [ST_PIN_CONFIG] = "config",
+    [ST_PIN_FORK_PROG] = "fork_prog", [ST_PIN_PROG] = "prog",
 };
 /* Pins that builds before the held link left behind (its pin kept the
  * program attached): removed with the rest. */
@@ -57,6 +55,7 @@ void st_pins_init(struct st_pins *p, uint64_t object_hash)
 		p->fd[i] = -1;
 	p->config = NULL;
 	p->prog_id = 0;
+	p->fork_prog_id = 0;
 }
 
 static int ensure_bpffs(struct st_error *err)
@@ -137,6 +136,11 @@ int st_pins_open(struct st_pins *p)
 	if (bpf_obj_get_info_by_fd(p->fd[ST_PIN_PROG], &info, &len) < 0)
 		return -1;
 	p->prog_id = info.id;
+	memset(&info, 0, sizeof(info));
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(p->fd[ST_PIN_FORK_PROG], &info, &len) < 0)
+		return -1;
+	p->fork_prog_id = info.id;
 	m = mmap(NULL, sizeof(struct st_config), PROT_READ | PROT_WRITE, MAP_SHARED,
 		 p->fd[ST_PIN_CONFIG], 0);
 	if (m == MAP_FAILED)
@@ -229,9 +233,9 @@ void st_pins_remove_orphans(const char *keep_dir)
 	closedir(d);
 }
 
-/* The live link of the program by the id kept in config: -1 if it is gone
- * (its last holder closed it) or the id now names something else. */
-static int open_link(const struct st_pins *p, uint32_t id)
+/* The live link of program prog_id by the id kept in config: -1 if it is
+ * gone (its last holder closed it) or the id now names something else. */
+static int open_link(uint32_t prog_id, uint32_t id)
 {
 	struct bpf_link_info info = {0};
 	__u32 len = sizeof(info);
@@ -243,7 +247,7 @@ static int open_link(const struct st_pins *p, uint32_t id)
 	if (fd < 0)
 		return -1;
 	/* bpf_raw_tracepoint_open makes a raw_tracepoint link, tp_btf or not */
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0 || info.prog_id != p->prog_id ||
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0 || info.prog_id != prog_id ||
 	    info.type != BPF_LINK_TYPE_RAW_TRACEPOINT) {
 		close(fd);
 		return -1;
@@ -251,23 +255,26 @@ static int open_link(const struct st_pins *p, uint32_t id)
 	return fd;
 }
 
-int st_pins_attach(struct st_pins *p, struct st_error *err)
+int st_pins_attach(struct st_pins *p, enum st_pin prog, struct st_error *err)
 {
-	int fd = open_link(p, __atomic_load_n(&p->config->link_id, __ATOMIC_SEQ_CST));
+	bool fork = prog == ST_PIN_FORK_PROG;
+	uint32_t *link_id = fork ? &p->config->fork_link_id : &p->config->link_id;
+	int fd = open_link(fork ? p->fork_prog_id : p->prog_id,
+			   __atomic_load_n(link_id, __ATOMIC_SEQ_CST));
 	struct bpf_link_info info = {0};
 	__u32 len = sizeof(info);
 
 	if (fd >= 0)
 		return fd;
-	fd = bpf_raw_tracepoint_open(NULL, p->fd[ST_PIN_PROG]);
+	fd = bpf_raw_tracepoint_open(NULL, p->fd[prog]);
 	if (fd < 0)
-		return st_bpf_error(err, errno,
-				    "cannot attach the BPF program to raw_syscalls:sys_enter");
+		return st_bpf_error(err, errno, "cannot attach the BPF program to %s",
+				    fork ? "sched_process_fork" : "raw_syscalls:sys_enter");
 	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0) {
 		close(fd);
 		return st_error_set(err, errno, "cannot read the BPF link's id");
 	}
-	__atomic_store_n(&p->config->link_id, info.id, __ATOMIC_SEQ_CST);
-	st_debug("BPF program attached (link %u)", info.id);
+	__atomic_store_n(link_id, info.id, __ATOMIC_SEQ_CST);
+	st_debug("BPF program %s attached (link %u)", pin_names[prog], info.id);
 	return fd;
 }

@@ -28,6 +28,7 @@ enum st_pin {
 	ST_PIN_TARGETS,
 	ST_PIN_RINGS,
 	ST_PIN_CONFIG,
+	ST_PIN_FORK_PROG, /* sched_process_fork: records each task's origin */
 	ST_PIN_PROG,
 	ST_NR_PINS,
 };
@@ -41,6 +42,7 @@ struct st_pins {
 	 * changed with atomics, as every tracer of the build shares it. */
 	struct st_config *config;
 	uint32_t prog_id;
+	uint32_t fork_prog_id;
 };
 
 /* Paths of the build whose BPF object hashes to object_hash; nothing open. */
@@ -70,13 +72,13 @@ void st_pins_remove(const char *dir);
  * remove them. keep_dir: this build's. */
 void st_pins_remove_orphans(const char *keep_dir);
 
-/* A descriptor of the link attaching the pinned program to
- * raw_syscalls:sys_enter: the one live tracers hold (its id is in `config`,
- * checked against the program's), or a new one. Closing it is the
- * detaching: the program stops running on every syscall when the last
- * tracer's descriptor closes, and stays loaded for the next trace. Under the
- * set-up lock; the descriptor is the caller's. */
-int st_pins_attach(struct st_pins *p, struct st_error *err);
+/* A descriptor of the link attaching pinned program `prog` (ST_PIN_PROG to
+ * raw_syscalls:sys_enter, ST_PIN_FORK_PROG to sched_process_fork): the one
+ * live tracers hold (its id is in `config`, checked against the program's),
+ * or a new one. Closing it is the detaching: the program stops running when
+ * the last tracer's descriptor closes, and stays loaded for the next trace.
+ * Under the set-up lock; the descriptor is the caller's. */
+int st_pins_attach(struct st_pins *p, enum st_pin prog, struct st_error *err);
 
 /* A BPF call failed with errno e: the message, and what BPF needs when the
  * cause is a missing privilege. Returns -1. */

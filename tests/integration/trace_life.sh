@@ -101,10 +101,12 @@ trap 'runc --root "$CT_STATE/runc" kill "st-life-$$-killed" KILL 2>/dev/null || 
 for _ in $(seq 100); do grep -q 'tracing container' "$T/killed.log" 2>/dev/null && break; sleep 0.05; done
 tracer=$(sed -n 's/.*seccomp-trace\[[^]]*\]\[\([0-9]*\)\] info: tracing container.*/\1/p' "$T/killed.log")
 [ -n "$tracer" ] && kill -0 "$tracer" || die "tracer process not found: $(cat "$T/killed.log")"
-# The program: its id from the tracer's descriptors.
+# The programs (sys_enter and sched_process_fork): their ids from the
+# tracer's descriptors.
 prog=$(grep -h '^prog_id:' /proc/"$tracer"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -u)
-[ "$(echo "$prog" | wc -w)" = 1 ] || die "the tracer holds $(echo "$prog" | wc -w) BPF programs: $prog"
-links_of_prog() { bpftool -j link show | jq -r --argjson p "$prog" '.[] | select(.prog_id == $p) | .id'; }
+[ "$(echo "$prog" | wc -w)" = 2 ] || die "the tracer holds $(echo "$prog" | wc -w) BPF programs, not 2: $prog"
+progs_json=$(echo "$prog" | jq -s -c .)
+links_of_prog() { bpftool -j link show | jq -r --argjson p "$progs_json" '.[] | select(.prog_id as $i | $p | index($i)) | .id'; }
 holders() { # LINK: processes with a descriptor of it
 	grep -l "^link_id:[[:space:]]*$1\$" /proc/[0-9]*/fdinfo/* 2>/dev/null | cut -d/ -f3 | sort -u | tr '\n' ' '
 }
@@ -117,7 +119,7 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 sleep 0.3
-[ "$(links_of_prog | wc -l)" = 1 ] || die "two traces attached the program $(links_of_prog | wc -l) times"
+[ "$(links_of_prog | wc -l)" = 2 ] || die "two traces attached the two programs $(links_of_prog | wc -l) times"
 wait $second || die "the second trace failed"
 kill -KILL "$tracer"
 runc --root "$CT_STATE/runc" kill "st-life-$$-killed" KILL

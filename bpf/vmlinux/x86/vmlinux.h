@@ -579,12 +579,16 @@ struct ns_common {
 	long: 64;
 	long: 64;
 	unsigned int inum;
-	long: 64;
-	long: 64;
-	long: 64;
-	long: 64;
-	long: 64;
-	long: 64;
+	union {
+		struct {
+			u64 ns_id;
+			long: 64;
+			long: 64;
+			long: 64;
+			long: 64;
+			long: 64;
+		};
+	};
 };
 
 struct pid_namespace {
