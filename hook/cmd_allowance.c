@@ -492,9 +492,11 @@ static int measure_one(struct measure *m, bool nnp, char *const *binds, size_t n
 		       struct st_error *err)
 {
 	char trace[PATH_MAX + 32], log[PATH_MAX + 32], bundle[PATH_MAX + 16], line[1024];
+	char pidfile[PATH_MAX + 16];
 	int pipefd[2] = {-1, -1}, rc;
 
 	snprintf(bundle, sizeof(bundle), "%s/bundle", m->work);
+	snprintf(pidfile, sizeof(pidfile), "%s/container.pid", m->work);
 	snprintf(trace, sizeof(trace), "%s/trace-%s.json", m->work, nnp ? "nnp" : "no-nnp");
 	snprintf(log, sizeof(log), "%s/hook.log", m->work);
 	snprintf(m->id, sizeof(m->id), "seccomp-trace-allowance-%d-%d", (int)getpid(), nnp);
@@ -507,8 +509,16 @@ static int measure_one(struct measure *m, bool nnp, char *const *binds, size_t n
 		m->version, nnp ? "true" : "false");
 	/* The container's process (cat) reads the pipe: it ends when we close
 	 * our end. */
-	rc = runtime_do(m, pipefd[0], err, "create", "--bundle", bundle, m->id, NULL);
+	rc = runtime_do(m, pipefd[0], err, "create", "--bundle", bundle, "--pid-file", pidfile,
+			m->id, NULL);
 	close(pipefd[0]);
+	/* an OCI runtime writes --pid-file on create (runc, crun): a program that
+	 * exits 0 without it made no container, and no trace would ever come */
+	if (rc == 0 && access(pidfile, F_OK) < 0)
+		rc = st_error_set(err, 0,
+				  "%s create exited 0 but created no container (it wrote no "
+				  "--pid-file): is it an OCI runtime?",
+				  m->runtime);
 	if (rc == 0)
 		rc = runtime_do(m, -1, err, "start", m->id, NULL);
 	if (rc == 0)
@@ -588,6 +598,15 @@ static int allowance_profile(char **names, size_t n, const char *comment, struct
 	return 0;
 }
 
+/* The index of a built-in runtime's allowance by name; -1 when none. */
+static int builtin_index(const char *name)
+{
+	for (unsigned i = 0; st_allowance_runtime(i); i++)
+		if (!strcmp(st_allowance_runtime(i), name))
+			return (int)i;
+	return -1;
+}
+
 static int write_builtin(struct allowance_opts *o, struct st_error *err)
 {
 	struct st_outfile out = {.dfd = -1};
@@ -597,11 +616,8 @@ static int write_builtin(struct allowance_opts *o, struct st_error *err)
 	unsigned i;
 	int rc;
 
-	for (i = 0; st_allowance_runtime(i) && strcmp(st_allowance_runtime(i), o->builtin); i++)
-		;
-	if (!st_allowance_runtime(i))
-		return st_error_set(err, 0, "--builtin %s: not a built-in runtime (runc, crun)",
-				    o->builtin);
+	/* the name was checked when parsed (builtin_index) */
+	i = (unsigned)builtin_index(o->builtin);
 	snprintf(comment, sizeof(comment),
 		 "runtime allowance: %s, built into seccomp-trace (noNewPrivileges true and false, "
 		 "exec included)",
@@ -723,6 +739,8 @@ static error_t parse_allowance_opt(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		return 0;
 	case ARGP_KEY_END:
+		if (o->builtin && builtin_index(o->builtin) < 0)
+			argp_error(state, "--builtin '%s': expected runc or crun", o->builtin);
 		if (o->builtin && (o->runtime || o->nnp != NNP_BOTH))
 			argp_error(state,
 				   "--builtin measures nothing: no --runtime or --nnp with it");

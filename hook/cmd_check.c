@@ -58,7 +58,8 @@ static void add(struct report_ctx *x, enum st_check_level level, const char *pat
 	else
 		r->warnings++;
 	if (x->o->format == FORMAT_TEXT) {
-		if (level == ST_CHECK_ERROR || !x->o->quiet)
+		/* with --strict, a warning fails the check: -q prints it all the same */
+		if (level == ST_CHECK_ERROR || !x->o->quiet || x->o->strict)
 			printf("%s: %s: %s%s%s\n", r->file,
 			       level == ST_CHECK_ERROR ? "error" : "warning", path,
 			       *path ? ": " : "", msg);
@@ -114,6 +115,8 @@ static int parse(const char *text, size_t len, const char *what, struct st_profi
 {
 	cleanup_yajl_tree yajl_val root = NULL;
 
+	if (st_profile_refuse_yaml(text, len, what, err) < 0)
+		return -1;
 	if (st_json_parse(text, len, what, &root, err) < 0)
 		return -1;
 	return st_profile_from_json(root, p, err);
@@ -122,7 +125,10 @@ static int parse(const char *text, size_t len, const char *what, struct st_profi
 enum { OPT_STRICT = 0x100, OPT_FORMAT };
 
 static const struct argp_option check_options[] = {
-    {"quiet", 'q', NULL, 0, "Print errors only (text format)", 0},
+    {"quiet", 'q', NULL, 0,
+     "Print errors only, and nothing for a profile that passes (text format; with --strict, "
+     "warnings too)",
+     0},
     {"strict", OPT_STRICT, NULL, 0,
      "Warnings fail too: exit 1 when a profile has any (for CI gates)", 0},
     {"format", OPT_FORMAT, "text|json", 0,
@@ -220,7 +226,7 @@ static void check_one(const struct check_opts *o, struct result *r)
 	else if (r->warnings && o->strict)
 		printf("%s: %u warning%s: --strict fails on warnings\n", r->file, r->warnings,
 		       r->warnings == 1 ? "" : "s");
-	else
+	else if (!o->quiet)
 		printf("%s: ok (%u warning%s)\n", r->file, r->warnings,
 		       r->warnings == 1 ? "" : "s");
 }

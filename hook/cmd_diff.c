@@ -423,12 +423,13 @@ static error_t parse_diff_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_FORMAT:
 		if ((i = pick(fmt_names, ARRAY_SIZE(fmt_names), arg)) < 0)
-			argp_error(state, "unknown --format '%s'", arg);
+			argp_error(state, "--format '%s': expected text, json or markdown", arg);
 		o->fmt = i;
 		return 0;
 	case OPT_FAIL_ON:
 		if ((i = pick(fail_names, ARRAY_SIZE(fail_names), arg)) < 0)
-			argp_error(state, "unknown --fail-on '%s'", arg);
+			argp_error(state, "--fail-on '%s': expected added, removed, any or never",
+				   arg);
 		o->fail_on = i;
 		return 0;
 	case OPT_REPORT:

@@ -482,7 +482,7 @@ static error_t parse_hook_opt(int key, char *arg, struct argp_state *state)
 		else if (!strcmp(arg, "all"))
 			o->scope = SCOPE_ALL;
 		else
-			argp_error(state, "unknown --scope '%s'", arg);
+			argp_error(state, "--scope '%s': expected after-seccomp or all", arg);
 		return 0;
 	case OPT_ARGS:
 		o->args = true;

@@ -310,10 +310,15 @@ static int event_pass(const char *text, size_t len, const char *what, struct eve
 
 	if (!h)
 		return st_error_set(err, ENOMEM, "cannot parse %s", what);
+	bool at_end = false;
+
 	st = yajl_parse(h, (const unsigned char *)text, len);
-	if (st == yajl_status_ok)
+	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
+		at_end = true;
+	}
 	if (st != yajl_status_ok && !s->found) {
+		/* after yajl_complete_parse the count is of that call, not the text */
 		size_t off = yajl_get_bytes_consumed(h);
 
 		if (s->too_deep) {
@@ -328,6 +333,11 @@ static int event_pass(const char *text, size_t len, const char *what, struct eve
 		yajl_free(h);
 		/* yajl ends its messages with a newline */
 		ebuf[strcspn(ebuf, "\n")] = '\0';
+		if (at_end && !len)
+			return st_error_set(err, 0, "invalid JSON in %s: empty (0 bytes)", what);
+		if (at_end)
+			return st_error_set(err, 0, "invalid JSON in %s at the end (%zu bytes): %s",
+					    what, len, ebuf);
 		return st_error_set(err, 0, "invalid JSON in %s near byte %zu: %s", what, off,
 				    ebuf);
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* seccomp-trace: dispatch to a verb. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,7 +28,16 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: seccomp-trace COMMAND [OPTIONS]\n\nCommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
-	fprintf(f, "\nseccomp-trace COMMAND --help shows the options of a command.\n");
+	fprintf(f, "\nseccomp-trace COMMAND --help shows the options of a command.\n"
+		   "seccomp-trace --version prints the version, the libraries' versions and\n"
+		   "what the BPF program needs.\n"
+		   "-v (--verbose, debug logging) goes before or after COMMAND; other options\n"
+		   "go after it.\n");
+}
+
+static bool is_verbose(const char *arg)
+{
+	return !strcmp(arg, "-v") || !strcmp(arg, "--verbose");
 }
 
 int main(int argc, char **argv)
@@ -43,6 +53,24 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
+	}
+	/* "seccomp-trace -v run ...": the verb's parser takes -v, so it moves
+	 * behind the verb (run's options end at CMD, so it must come first). */
+	int nv = 0;
+
+	while (nv + 1 < argc && is_verbose(argv[nv + 1]))
+		nv++;
+	if (nv && nv + 1 == argc) {
+		fprintf(stderr, "seccomp-trace: %s needs a COMMAND after it\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	if (nv) {
+		/* argv[1..nv] are all -v: swapping the first with the verb will do */
+		char *verb = argv[nv + 1];
+
+		argv[nv + 1] = argv[1];
+		argv[1] = verb;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (!strcmp(argv[1], verbs[i].name))

@@ -43,7 +43,8 @@ static const struct argp_option output_options[] = {
      "errno (default), log, kill-process or trap: what the profile does with the syscalls it "
      "does not list",
      0},
-    {"errno", OPT_ERRNO, "N", 0, "The errno for --default-action errno (default EPERM)", 0},
+    {"errno", OPT_ERRNO, "N|NAME", 0,
+     "The errno for --default-action errno, a number or a name (ENOSYS; default EPERM)", 0},
     {"format", OPT_FORMAT, "oci|spo", 0,
      "oci (Docker/OCI seccomp JSON, default) or spo (a Kubernetes security-profiles-operator "
      "SeccompProfile, YAML)",
@@ -70,6 +71,8 @@ static int parse_errno(struct st_output_opts *o, const char *arg)
 
 	errno = 0;
 	v = strtol(arg, &end, 10);
+	if (end == arg && (v = st_errno_by_name(arg)) > 0)
+		end = (char *)arg + strlen(arg);
 	if (errno || *end || end == arg || v < 1 || v > 4095)
 		return -1;
 	o->has_errno = true;
@@ -107,7 +110,9 @@ static error_t parse_output_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_ERRNO:
 		if (parse_errno(o, arg) < 0)
-			argp_error(state, "--errno '%s': expected an errno number 1-4095", arg);
+			argp_error(state,
+				   "--errno '%s': expected an errno number 1-4095 or name (ENOSYS)",
+				   arg);
 		return 0;
 	case OPT_FORMAT:
 		if (parse_format(o, arg) < 0)

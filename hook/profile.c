@@ -268,3 +268,14 @@ int st_profile_arch_set(const struct st_profile *p, char ***out, size_t *n_out,
 	*n_out = n;
 	return 0;
 }
+
+int st_errno_by_name(const char *name)
+{
+	for (int e = 1; e < 4096; e++) {
+		const char *n = strerrorname_np(e);
+
+		if (n && !strcmp(n, name))
+			return e;
+	}
+	return -1;
+}

@@ -139,4 +139,8 @@ int st_profile_arch_set(const struct st_profile *p, char ***v, size_t *n, struct
 enum st_merge_outcome st_profile_classify(const struct st_profile *p, const char *name,
 					  const struct st_rule **which);
 
+/* The errno numbered by its name ("ENOSYS" -> 38), from glibc's
+ * strerrorname_np (the names podman's "errno" fields take); -1 when unknown. */
+int st_errno_by_name(const char *name);
+
 #endif

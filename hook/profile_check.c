@@ -233,18 +233,6 @@ static void check_unknown(struct checker *c, const char *where, const struct st_
 	}
 }
 
-/* An errno name as podman's "errno"/"defaultErrno" takes it ("ENOSYS"). */
-static int errno_by_name(const char *name)
-{
-	for (int e = 1; e < 4096; e++) {
-		const char *n = strerrorname_np(e);
-
-		if (n && !strcmp(n, name))
-			return e;
-	}
-	return -1;
-}
-
 /* podman's errno names: "errno" of a rule, "defaultErrno". */
 static void check_errno_name(struct checker *c, const char *path, const struct st_extra *x,
 			     bool has_ret, uint32_t ret, const char *ret_field)
@@ -256,7 +244,7 @@ static void check_errno_name(struct checker *c, const char *path, const struct s
 		    "expected an errno name (\"ENOSYS\")");
 		return;
 	}
-	e = errno_by_name(x->val->u.string);
+	e = st_errno_by_name(x->val->u.string);
 	if (e < 0) {
 		say(c, ST_CHECK_ERROR, path, ST_RT_PODMAN | ST_RT_PODMAN_RUNC,
 		    "\"%s\" is not an errno name", x->val->u.string);

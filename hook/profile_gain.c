@@ -250,6 +250,9 @@ static void log_gain(const struct st_gain *g)
 
 void st_gains_log(const struct st_gains *g)
 {
+	/* one input converges on nothing: its lines would only restate it */
+	if (g->n < 2)
+		return;
 	for (size_t i = 0; i < g->n; i++)
 		log_gain(&g->v[i]);
 	if (g->n)

@@ -50,7 +50,8 @@ int st_gains_compute(const struct st_profile *const *in, const char *const *name
 		     struct st_gains *out, struct st_error *err);
 void st_gains_free(struct st_gains *g);
 
-/* One line per input and a verdict, at info level (merge's stderr). */
+/* One line per input and a verdict, at info level (merge's stderr); nothing
+ * for fewer than two inputs. */
 void st_gains_log(const struct st_gains *g);
 /* The same as JSON (malloc'ed text). */
 int st_gains_json(const struct st_gains *g, char **out, size_t *len, struct st_error *err);

@@ -363,11 +363,41 @@ static int refuse_empty_names(const struct st_profile *p, struct st_error *err)
 	return 0;
 }
 
+/* True when text starts like YAML rather than JSON: a document marker or the
+ * SeccompProfile keys `--format spo` writes (apiVersion:, kind:). */
+static bool looks_like_yaml(const char *text, size_t len)
+{
+	static const char *const starts[] = {"---", "apiVersion:", "kind:"};
+	size_t i = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+		i++;
+	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
+		size_t n = strlen(starts[k]);
+
+		if (len - i >= n && !memcmp(text + i, starts[k], n))
+			return true;
+	}
+	return false;
+}
+
+int st_profile_refuse_yaml(const char *text, size_t len, const char *what, struct st_error *err)
+{
+	if (!looks_like_yaml(text, len))
+		return 0;
+	return st_error_set(err, 0,
+			    "%s looks like a SeccompProfile (YAML): it is not read here; write the "
+			    "profile with --format oci (JSON)",
+			    what);
+}
+
 int st_profile_parse(const char *text, size_t len, const char *what, struct st_profile **out,
 		     struct st_error *err)
 {
 	cleanup_yajl_tree yajl_val root = NULL;
 
+	if (st_profile_refuse_yaml(text, len, what, err) < 0)
+		return -1;
 	if (st_json_parse(text, len, what, &root, err) < 0)
 		return -1;
 	if (st_profile_from_json(root, out, err) < 0)

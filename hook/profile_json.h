@@ -12,6 +12,9 @@
 int st_profile_from_json(yajl_val root, struct st_profile **out, struct st_error *err);
 int st_profile_parse(const char *text, size_t len, const char *what, struct st_profile **out,
 		     struct st_error *err);
+/* -1 with a plain error when text looks like YAML (a SeccompProfile from
+ * --format spo): only Docker/OCI JSON profiles are read. */
+int st_profile_refuse_yaml(const char *text, size_t len, const char *what, struct st_error *err);
 int st_profile_read_file(const char *path, struct st_profile **out, struct st_error *err);
 struct st_allow;
 /* Confined to the directories of allow (see st_read_file_in). */

@@ -576,11 +576,11 @@ void st_report_log_summary(const struct st_trace_result *res)
 		cleanup_free char *exe = c[j].f->exe ? st_printable(c[j].f->exe) : NULL;
 
 		/* "/bin/busybox (sh, pid 1) 12", "crun (pid 1) 30" */
-		fprintf(f, "%s%s (%s%s pid %u) %u", j ? ", " : "",
+		fprintf(f, "%s%s (%s%spid %u) %u", j ? ", " : "",
 			exe    ? exe
 			: comm ? comm
 			       : "?",
-			exe && comm ? comm : "", exe && comm ? "," : "", c[j].f->ns_pid, c[j].n);
+			exe && comm ? comm : "", exe && comm ? ", " : "", c[j].f->ns_pid, c[j].n);
 	}
 	if (n > SUMMARY_PROCESSES)
 		fprintf(f, ", and %zu more processes", n - SUMMARY_PROCESSES);

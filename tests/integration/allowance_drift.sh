@@ -54,6 +54,18 @@ rc=0
 "$ST_BIN" allowance --runtime /nonexistent/runc >/dev/null 2>"$T/bad.err" || rc=$?
 [ $rc -eq 1 ] && grep -qx 'seccomp-trace: runtime /nonexistent/runc: No such file or directory' "$T/bad.err" ||
 	die "a missing runtime: exit $rc: $(cat "$T/bad.err")"
+# a program that is no runtime: said at once, not after the tracer's timeout
+rc=0
+start=$(date +%s)
+"$ST_BIN" allowance --runtime /bin/true >/dev/null 2>"$T/true.err" || rc=$?
+[ $rc -eq 1 ] && [ $(($(date +%s) - start)) -lt 5 ] &&
+	grep -qF 'create exited 0 but created no container (it wrote no --pid-file): is it an OCI runtime?' "$T/true.err" ||
+	die "allowance --runtime /bin/true: exit $rc: $(cat "$T/true.err")"
+# a bad option value is a usage error (2), naming the valid values
+rc=0
+"$ST_BIN" allowance --builtin youki >/dev/null 2>"$T/youki.err" || rc=$?
+[ $rc -eq 2 ] && grep -qF -- "--builtin 'youki': expected runc or crun" "$T/youki.err" ||
+	die "allowance --builtin youki: exit $rc: $(cat "$T/youki.err")"
 [ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'seccomp-trace-allowance.*' -newer "$T/runc.json")" ] ||
 	die "work directories left behind"
 note ok

@@ -229,8 +229,15 @@ st run -o "$T/noiou.json" -- "$ST_PROBE" membarrier 2>"$T/noiou.err"
 ! grep -q io_uring "$T/noiou.err" || die "run: an io_uring warning without io_uring"
 printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [' >"$T/trunc.json"
 [ "$(rc_of st check "$T/trunc.json")" = 1 ] || die "truncated JSON accepted"
-grep -q "error: invalid JSON in $T/trunc.json near byte" "$T/out" || die "truncated: $(cat "$T/out")"
+grep -qF "error: invalid JSON in $T/trunc.json at the end (49 bytes): parse error: premature EOF" "$T/out" || die "truncated: $(cat "$T/out")"
 [ "$(rc_of st check /no/such.json)" = 2 ] || die "missing file: not exit 2"
+# a SeccompProfile written with --format spo is named as YAML when read back
+st run --format spo -o "$T/spo.yaml" -- true
+for verb in check "diff $T/spo.yaml" "merge $DOCKER"; do
+	rc_of st $verb "$T/spo.yaml" >/dev/null
+	grep -qF "$T/spo.yaml looks like a SeccompProfile (YAML): it is not read here; write the profile with --format oci (JSON)" "$T/out" ||
+		die "$verb of a SeccompProfile: $(cat "$T/out")"
+done
 # --strict: warnings fail too
 jq -c '.syscalls += [{"names": ["no_such_call"], "action": "SCMP_ACT_ALLOW"}]' <<<"$B" >"$T/warn.json"
 jq -c '.syscalls[0].action = "SCMP_ACT_FOO"' <<<"$B" >"$T/bad.json"
@@ -240,7 +247,12 @@ printf '%s\n' "$B" >"$T/good.json"
 	grep -qxF "$T/warn.json: 1 warning: --strict fails on warnings" "$T/out" ||
 	die "--strict passed a warning: $(cat "$T/out")"
 [ "$(rc_of st check --strict "$T/good.json")" = 0 ] || die "--strict failed a clean profile: $(cat "$T/out")"
-[ "$(rc_of st check --strict -q "$T/warn.json")" = 1 ] && ! grep -q 'warning: syscalls' "$T/out" ||
+# -q: errors only, nothing for a profile that passes; but with --strict the
+# warnings are what fails, so they are printed
+[ "$(rc_of st check -q "$T/warn.json")" = 0 ] && [ ! -s "$T/out" ] || die "check -q: $(cat "$T/out")"
+[ "$(rc_of st check --strict -q "$T/warn.json")" = 1 ] &&
+	grep -qF "$T/warn.json: warning: syscalls[" "$T/out" &&
+	grep -qxF "$T/warn.json: 1 warning: --strict fails on warnings" "$T/out" ||
 	die "--strict -q: $(cat "$T/out")"
 # --format json: one document, every profile with its status and findings
 printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": 5}]}' >"$T/type.json"
@@ -276,6 +288,23 @@ st run --default-action log -o "$T/log.json" -- /bin/true
 st run --errno 38 -o "$T/enosys.json" -- /bin/true
 jq -e '.defaultAction == "SCMP_ACT_ERRNO" and .defaultErrnoRet == 38' "$T/enosys.json" >/dev/null ||
 	die "--errno 38"
+# errno names as glibc's strerrorname_np gives them
+st run --errno ENOSYS -o "$T/enosys-name.json" -- /bin/true
+jq -e '.defaultErrnoRet == 38' "$T/enosys-name.json" >/dev/null || die "--errno ENOSYS"
+[ "$(rc_of st merge --errno ENOFOO "$DOCKER")" = 2 ] &&
+	grep -qF -- "--errno 'ENOFOO': expected an errno number 1-4095 or name (ENOSYS)" "$T/out" ||
+	die "--errno ENOFOO: $(cat "$T/out")"
+# the help says which values are valid, for every option that takes a word
+[ "$(rc_of st diff --fail-on bogus "$DOCKER" "$DOCKER")" = 2 ] &&
+	grep -qF -- "--fail-on 'bogus': expected added, removed, any or never" "$T/out" || die "diff --fail-on bogus: $(cat "$T/out")"
+[ "$(rc_of st hook --scope bogus)" = 2 ] &&
+	grep -qF -- "--scope 'bogus': expected after-seccomp or all" "$T/out" || die "hook --scope bogus: $(cat "$T/out")"
+# merge of one input: no convergence lines (there is nothing to converge)
+st merge "$DOCKER" -o "$T/one.json" 2>"$T/one.err"
+! grep -q convergence "$T/one.err" || die "merge of one input: $(cat "$T/one.err")"
+# -v before the verb is the verb's -v; --help names --version
+[ "$(rc_of st -v check "$DOCKER")" = 0 ] || die "seccomp-trace -v check: $(cat "$T/out")"
+st --help | grep -qF -- "--version" || die "--help does not mention --version"
 [ "$(rc_of st run --default-action kill-process --errno 1 -o "$T/k.json" -- /bin/true)" = 2 ] &&
 	grep -qF -- "--errno goes with --default-action errno only" "$T/out" || die "--errno with kill: $(cat "$T/out")"
 st run --format spo -o "$T/My_App.yaml" -- "$ST_PROBE" membarrier

@@ -143,6 +143,9 @@ jq -e '[.syscalls[] | select(.origin == "runtime-allowance")] | length > 0 and
 entry "$T/c.report.json" pivot_root | jq -e '.origin == "runtime-setup" and (.inProfile | not)' >/dev/null ||
 	die "pivot_root: $(entry "$T/c.report.json" pivot_root)"
 grep -q "first sightings by process (.*): .*/bin/stprobe (probe9, pid 1)" "$T/hook.log" || die "no summary line in the log"
+# a process known by its comm alone: "crun (pid 1) 36", no blank before pid
+grep -qE "first sightings by process .*[:,] crun \(pid 1\) [0-9]+" "$T/hook.log" ||
+	die "crun in the summary line: $(grep 'first sightings' "$T/hook.log")"
 grep -qF "report written to $T/c.report.json" "$T/hook.log" || die "the log does not say where the report went"
 # No line per syscall at info level: the summary is one line.
 [ "$(grep -c 'first membarrier' "$T/hook.log")" -eq 0 ] || die "per-syscall lines without -v"

@@ -40,6 +40,6 @@ set -e
 [ $rc -eq 125 ] || die "bad base: exit $rc"
 [ ! -e "$T/ran" ] || die "CMD ran despite a bad base"
 [ ! -e "$T/o2.json" ] || die "output written despite a bad base"
-grep -q "seccomp-trace: cannot use base profile: invalid JSON in $T/bad.json near byte" "$T/err" ||
+grep -qF "seccomp-trace: cannot use base profile: invalid JSON in $T/bad.json at the end (19 bytes)" "$T/err" ||
 	die "bad base message: $(cat "$T/err")"
 note ok

@@ -324,6 +324,15 @@ static void test_bad_json_errors(void)
 {
 	expect_error("{\"defaultAction\": \"SCMP_ACT_ERRNO\",", "invalid JSON in /x/base.json");
 	expect_error("{\"defaultAction\": \"SECRET-CONTENT\" x", "near byte");
+	/* at the end of the input, the offset is its length, not yajl's last call */
+	expect_error("{\"defaultAction\": \"SCMP_ACT_ERRNO\",", "at the end (35 bytes)");
+	expect_error("", "empty (0 bytes)");
+	/* what --format spo writes is refused by name, not as a JSON lexical error */
+	expect_error("---\napiVersion: security-profiles-operator.x-k8s.io/v1beta1\n",
+		     "/x/base.json looks like a SeccompProfile (YAML)");
+	expect_error("apiVersion: v1\nkind: SeccompProfile\n",
+		     "write the profile with --format oci (JSON)");
+	expect_error("  kind: SeccompProfile\n", "SeccompProfile (YAML)");
 	expect_error("[1]", "profile: expected an object");
 	expect_error("{}", "defaultAction: missing");
 	expect_error("{\"defaultAction\": 3}", "defaultAction: expected a string");
