@@ -93,15 +93,62 @@ static const char *errno_note(const struct st_entry *e, char *buf, size_t len)
 	return buf;
 }
 
-/* " (errno 38)" for a profile's defaultErrnoRet, "" without one: the
- * default action alone may not have changed. */
+/* The errno a profile's default action returns: defaultErrnoRet, else EPERM
+ * for SCMP_ACT_ERRNO (runc's and crun's default); false when it returns none. */
+static bool default_errno_of(const struct st_profile *p, unsigned *e)
+{
+	*e = p->has_default_errno ? p->default_errno_ret : 1;
+	return p->has_default_errno || !strcmp(p->default_action, ST_ACT_ERRNO);
+}
+
+/* " (errno 38 ENOSYS)" for the errno a default action returns, on each
+ * side, since it may be all that changed; "(errno 1 EPERM by default)" when
+ * the profile has no defaultErrnoRet. */
 static const char *default_errno(const struct st_profile *p, char *buf, size_t len)
 {
-	if (p->has_default_errno)
-		snprintf(buf, len, " (errno %u)", p->default_errno_ret);
-	else
+	const char *name;
+	unsigned e;
+
+	if (!default_errno_of(p, &e)) {
 		buf[0] = '\0';
+		return buf;
+	}
+	name = e < 4096 ? strerrorname_np((int)e) : NULL;
+	snprintf(buf, len, " (errno %u%s%s%s)", e, name ? " " : "", name ? name : "",
+		 p->has_default_errno ? "" : " by default");
 	return buf;
+}
+
+/* The counts a summary gives; the default action's change counts as a
+ * change. An added rule that lets nothing more through (an ERRNO rule) is
+ * counted apart: it does not fail --fail-on added. */
+struct counts {
+	unsigned added, added_allowing, removed, changed;
+};
+
+static struct counts count_items(const struct st_diff *d)
+{
+	struct counts c = {.changed = d->default_changed};
+
+	for (size_t i = 0; i < d->n_items; i++) {
+		const struct st_diff_item *it = &d->items[i];
+
+		c.added += it->kind == ST_CHANGE_ADDED;
+		c.added_allowing += it->kind == ST_CHANGE_ADDED && it->widens;
+		c.removed += it->kind == ST_CHANGE_REMOVED;
+		c.changed += it->kind >= ST_CHANGE_ACTION;
+	}
+	return c;
+}
+
+/* "2 added (1 allowing more, 1 denying), 0 removed, 1 changed" */
+static void print_counts(FILE *f, const struct counts *c)
+{
+	fprintf(f, "%u added", c->added);
+	if (c->added)
+		fprintf(f, " (%u allowing more, %u denying)", c->added_allowing,
+			c->added - c->added_allowing);
+	fprintf(f, ", %u removed, %u changed", c->removed, c->changed);
 }
 
 static const char *field_value(const char *v)
@@ -148,8 +195,8 @@ static void print_text(const struct st_diff *d, const char *a, const char *b,
 		       const struct reports *r)
 {
 	const char *group = NULL;
-	unsigned added = 0, removed = 0, changed = 0;
-	char eo[32], en[32];
+	struct counts c = count_items(d);
+	char eo[48], en[48];
 
 	printf("--- %s\n+++ %s\n", a, b);
 	if (d->default_changed)
@@ -171,16 +218,15 @@ static void print_text(const struct st_diff *d, const char *a, const char *b,
 			printf("%s:\n", group);
 		}
 		print_text_item(it, r);
-		added += it->kind == ST_CHANGE_ADDED;
-		removed += it->kind == ST_CHANGE_REMOVED;
-		changed += it->kind >= ST_CHANGE_ACTION;
 	}
-	if (d->any)
-		printf("%u added, %u removed, %u changed%s%s%s\n", added, removed, changed,
-		       d->widens ? "; NEW allows more" : "", d->narrows ? "; NEW allows less" : "",
-		       d->n_fields ? "; NEW changes what runtimes enforce beyond the rules" : "");
-	else
+	if (!d->any) {
 		printf("no differences\n");
+		return;
+	}
+	print_counts(stdout, &c);
+	printf("%s%s%s\n", d->widens ? "; NEW allows more" : "",
+	       d->narrows ? "; NEW allows less" : "",
+	       d->n_fields ? "; NEW changes what runtimes enforce beyond the rules" : "");
 }
 
 /* " — first: `/usr/bin/gdb` (`gdb`), pid 12" after a markdown line. */
@@ -263,6 +309,11 @@ static void print_markdown(const struct st_diff *d, const char *a, const char *b
 		print_md_cite(r, it);
 		putchar('\n');
 	}
+	struct counts c = count_items(d);
+
+	putchar('\n');
+	print_counts(stdout, &c);
+	printf(".\n");
 }
 
 /* An entry's members, in a map the caller opened. */
@@ -338,6 +389,39 @@ static int gen_items(yajl_gen g, const struct st_diff *d, const struct reports *
 	return st_gen_array_close(g);
 }
 
+/* "defaultAction": {"old", "new", "oldErrnoRet", "newErrnoRet"}: the errnos
+ * the default actions return (absent for an action that returns none). */
+static int gen_default(yajl_gen g, const struct st_diff *d)
+{
+	unsigned eo, en;
+	bool has_o = default_errno_of(d->old_p, &eo), has_n = default_errno_of(d->new_p, &en);
+
+	if (st_gen_str(g, "defaultAction") < 0 || st_gen_map_open(g) < 0 ||
+	    st_gen_str(g, "old") < 0 || st_gen_str(g, d->old_p->default_action) < 0 ||
+	    st_gen_str(g, "new") < 0 || st_gen_str(g, d->new_p->default_action) < 0)
+		return -1;
+	if (has_o && (st_gen_str(g, "oldErrnoRet") < 0 || st_gen_u64(g, eo) < 0))
+		return -1;
+	if (has_n && (st_gen_str(g, "newErrnoRet") < 0 || st_gen_u64(g, en) < 0))
+		return -1;
+	return st_gen_map_close(g);
+}
+
+/* "counts": {"added", "addedAllowing", "removed", "changed"} (see count_items). */
+static int gen_counts(yajl_gen g, const struct st_diff *d)
+{
+	struct counts c = count_items(d);
+
+	return st_gen_str(g, "counts") < 0 || st_gen_map_open(g) < 0 ||
+		       st_gen_str(g, "added") < 0 || st_gen_u64(g, c.added) < 0 ||
+		       st_gen_str(g, "addedAllowing") < 0 || st_gen_u64(g, c.added_allowing) < 0 ||
+		       st_gen_str(g, "removed") < 0 || st_gen_u64(g, c.removed) < 0 ||
+		       st_gen_str(g, "changed") < 0 || st_gen_u64(g, c.changed) < 0 ||
+		       st_gen_map_close(g) < 0
+		   ? -1
+		   : 0;
+}
+
 static int print_json(const struct st_diff *d, const char *a, const char *b,
 		      const struct reports *r)
 {
@@ -351,11 +435,9 @@ static int print_json(const struct st_diff *d, const char *a, const char *b,
 	    st_gen_bool(g, d->narrows) < 0 || st_gen_str(g, "differs") < 0 ||
 	    st_gen_bool(g, d->any) < 0)
 		return -1;
-	if (d->default_changed &&
-	    (st_gen_str(g, "defaultAction") < 0 || st_gen_map_open(g) < 0 ||
-	     st_gen_str(g, "old") < 0 || st_gen_str(g, d->old_p->default_action) < 0 ||
-	     st_gen_str(g, "new") < 0 || st_gen_str(g, d->new_p->default_action) < 0 ||
-	     st_gen_map_close(g) < 0))
+	if (d->default_changed && gen_default(g, d) < 0)
+		return -1;
+	if (gen_counts(g, d) < 0)
 		return -1;
 	if (st_gen_str(g, "fieldsChanged") < 0 || st_gen_array_open(g) < 0)
 		return -1;

@@ -449,6 +449,11 @@ static int run_write_profile(struct run_job *job, struct st_error *err)
 	if (rc == 0 && job->opts.report) {
 		/* what the profile holds: the workload's and the allowance rule */
 		st_sysset_merge(&allowance, set);
+		/* run has no runtime and no filter: what the trace saw beyond the
+		 * workload is seccomp-trace's own child before it exec'd CMD, which
+		 * the report must not call a runtime's set-up (nor CMD's) */
+		res.all = res.workload;
+		st_sysset_merge(&res.all, &res.allowance);
 		rc = run_write_report(job, &res, &allowance, p, err);
 	}
 	if (p != job->base)

@@ -123,7 +123,7 @@ static void note_merge(void *ctx, const char *name, enum st_merge_outcome what,
 {
 	(void)ctx;
 	if (what == ST_MERGE_BLOCKED)
-		st_info("%s was called but the base profile's rule says %s: kept blocked", name,
+		st_warn("%s was called but the base profile's rule says %s: kept blocked", name,
 			rule->action);
 	else if (what == ST_MERGE_CONDITIONAL)
 		st_info("%s was called but the base profile allows it only under conditions: "

@@ -23,7 +23,26 @@ grep -qx "no differences" "$T/out" || die "diff with itself: $(cat "$T/out")"
 jq '.syscalls += [{"names": ["kcmp"], "action": "SCMP_ACT_ALLOW"}]' "$DOCKER" >"$T/plus.json"
 [ "$(rc_of st diff "$DOCKER" "$T/plus.json")" = 1 ] || die "an added syscall did not fail the diff"
 grep -qx "  + kcmp" "$T/out" || die "the added syscall is not named: $(cat "$T/out")"
-grep -qx "1 added, 0 removed, 0 changed; NEW allows more" "$T/out" || die "summary: $(cat "$T/out")"
+grep -qx "1 added (1 allowing more, 0 denying), 0 removed, 0 changed; NEW allows more" "$T/out" ||
+	die "summary: $(cat "$T/out")"
+# an added ERRNO rule lets nothing more through: it passes --fail-on added,
+# and the summary says it denies
+jq '.syscalls += [{"names": ["kcmp"], "action": "SCMP_ACT_ERRNO"}]' "$DOCKER" >"$T/deny.json"
+[ "$(rc_of st diff "$DOCKER" "$T/deny.json")" = 0 ] &&
+	grep -qx "1 added (0 allowing more, 1 denying), 0 removed, 0 changed" "$T/out" ||
+	die "an added ERRNO rule: $(cat "$T/out")"
+# defaultErrnoRet alone: both errnos, on both sides, in every format, counted
+jq '.defaultErrnoRet = 38' "$DOCKER" >"$T/enosys38.json"
+[ "$(rc_of st diff "$DOCKER" "$T/enosys38.json")" = 0 ] &&
+	grep -qxF "defaultAction: SCMP_ACT_ERRNO (errno 1 EPERM by default) -> SCMP_ACT_ERRNO (errno 38 ENOSYS)" "$T/out" &&
+	grep -qx "0 added, 0 removed, 1 changed" "$T/out" || die "defaultErrnoRet alone (text): $(cat "$T/out")"
+st diff --format markdown "$DOCKER" "$T/enosys38.json" >"$T/out" || true
+grep -qF '`SCMP_ACT_ERRNO` (errno 1 EPERM by default) → `SCMP_ACT_ERRNO` (errno 38 ENOSYS)' "$T/out" &&
+	grep -qx "0 added, 0 removed, 1 changed." "$T/out" || die "defaultErrnoRet alone (markdown): $(cat "$T/out")"
+st diff --format json "$DOCKER" "$T/enosys38.json" >"$T/out" || true
+jq -e '.differs and .defaultAction == {old: "SCMP_ACT_ERRNO", new: "SCMP_ACT_ERRNO", oldErrnoRet: 1, newErrnoRet: 38}
+	and .counts == {added: 0, addedAllowing: 0, removed: 0, changed: 1}' "$T/out" >/dev/null ||
+	die "defaultErrnoRet alone (json): $(cat "$T/out")"
 # the other way round it only narrows: passes with the default, fails --fail-on removed
 [ "$(rc_of st diff "$T/plus.json" "$DOCKER")" = 0 ] || die "a removal failed --fail-on added"
 grep -qx "  - kcmp" "$T/out" || die "removal not shown"

@@ -41,6 +41,13 @@ entry "$T/r.report.json" getcpu | jq -e '.origin == "workload" and .first.comm =
 	die "report and profile disagree: $(jq -r '[.syscalls[] | select(.inProfile) | .name] | unique | join(" ")' \
 		"$T/r.report.json") / $(names_of "$T/r.json")"
 
+# run has no runtime: its own child's calls before CMD's exec (rt_sigprocmask)
+# are no runtime set-up, and no process of seccomp-trace is cited (but for
+# execve, which the child enters as itself).
+jq -e '[.syscalls[] | select(.origin == "runtime-setup" or (.first.comm == "seccomp-trace" and .name != "execve"))] == []' \
+	"$T/r.report.json" >/dev/null ||
+	die "run's report has set-up entries: $(jq -c '[.syscalls[] | select(.origin == "runtime-setup" or (.first.comm == "seccomp-trace" and .name != "execve"))]' "$T/r.report.json")"
+
 # Markdown when the name ends in .md: a marker line, hostile text in code spans.
 "$ST_BIN" run -o "$T/m.json" --report "$T/m.report.md" -- \
 	"$ST_PROBE" $'comm:a`b\n<i>\\' membarrier sleep:1000 >/dev/null
@@ -48,6 +55,7 @@ entry "$T/r.report.json" getcpu | jq -e '.origin == "workload" and .first.comm =
 grep -qxF -- "- \`membarrier\` — first: \`$probe\` (\`\`a\`b\\x0a<i>\\x5c\`\`), pid 2" "$T/m.report.md" ||
 	die "markdown membarrier line: $(grep membarrier "$T/m.report.md")"
 grep -q '^\*\*Workload\*\*$' "$T/m.report.md" || die "no Workload section: $(cat "$T/m.report.md")"
+! grep -qi 'runtime set-up' "$T/m.report.md" || die "run's markdown report names a runtime set-up: $(cat "$T/m.report.md")"
 # The same name in JSON: escaped, never raw.
 "$ST_BIN" run -o "$T/h.json" --report "$T/h.report.json" -- "$ST_PROBE" $'comm:a`b\n<i>\\' membarrier >/dev/null
 [ "$(entry "$T/h.report.json" membarrier | jq -r .first.comm)" = 'a`b\x0a<i>\x5c' ] ||
@@ -94,10 +102,10 @@ jq -e --arg e "$probe" --arg r "$T/new.report.json" '.added[] | select(.name == 
 echo '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"syscalls":[]}' >"$T/e38.json"
 echo '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":1,"syscalls":[]}' >"$T/e1.json"
 "$ST_BIN" diff --format markdown "$T/e38.json" "$T/e1.json" >"$T/diff.md" || true
-grep -qxF -- '- defaultAction: `SCMP_ACT_ERRNO` (errno 38) → `SCMP_ACT_ERRNO` (errno 1)' "$T/diff.md" ||
+grep -qxF -- '- defaultAction: `SCMP_ACT_ERRNO` (errno 38 ENOSYS) → `SCMP_ACT_ERRNO` (errno 1 EPERM)' "$T/diff.md" ||
 	die "defaultErrnoRet in markdown: $(cat "$T/diff.md")"
 "$ST_BIN" diff "$T/e38.json" "$T/e1.json" >"$T/diff.txt" || true
-grep -qxF 'defaultAction: SCMP_ACT_ERRNO (errno 38) -> SCMP_ACT_ERRNO (errno 1)' "$T/diff.txt" ||
+grep -qxF 'defaultAction: SCMP_ACT_ERRNO (errno 38 ENOSYS) -> SCMP_ACT_ERRNO (errno 1 EPERM)' "$T/diff.txt" ||
 	die "defaultErrnoRet in text: $(cat "$T/diff.txt")"
 # a report is hostile input: refused, exit 2, with its path
 printf '{"seccompTraceReport":1,"syscalls":[{"name":"kcmp","name":"x","arch":"a","origin":"workload"}]}' >"$T/bad.report.json"
