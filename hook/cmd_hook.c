@@ -56,6 +56,7 @@ struct hook_opts {
 	struct st_output_opts out;	    /* out.path: the annotation's of: */
 	struct st_allowance_opts allowance; /* --runtime-allowance */
 	struct st_allow allow;		    /* --allow-dir */
+	bool check_options;		    /* --check-options: parse, check, exit */
 };
 
 /* What the tracer needs, all prepared before the fork. */
@@ -440,7 +441,7 @@ static int await_tracer(int fd, pid_t tracer, struct st_error *err)
 	return st_error_set(err, 0, "%s", buf);
 }
 
-enum { OPT_LOG = 0x100, OPT_SCOPE, OPT_ARGS, OPT_ALLOW_DIR, OPT_REPORT };
+enum { OPT_LOG = 0x100, OPT_SCOPE, OPT_ARGS, OPT_ALLOW_DIR, OPT_REPORT, OPT_CHECK_OPTIONS };
 
 static const struct argp_option hook_options[] = {
     {"log", OPT_LOG, "FILE", 0, "Also log to FILE (syslog always)", 0},
@@ -453,6 +454,11 @@ static const struct argp_option hook_options[] = {
     {"allow-dir", OPT_ALLOW_DIR, "DIR", 0,
      "Read if: and write of: only beneath DIR (repeatable); the kernel resolves the path inside "
      "DIR: no .., symlink or race leads out",
+     0},
+    {"check-options", OPT_CHECK_OPTIONS, NULL, 0,
+     "Check the other options as a container start would (--allow-dir, --log included), then "
+     "exit (0: they are good) without reading stdin; seccomp-trace-runtime --check-config "
+     "runs it",
      0},
     {"report", OPT_REPORT, "json|markdown", OPTION_ARG_OPTIONAL,
      "Also write which process made each syscall first, beside of: as NAME.report.json (or "
@@ -486,6 +492,9 @@ static error_t parse_hook_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_ARGS:
 		o->args = true;
+		return 0;
+	case OPT_CHECK_OPTIONS:
+		o->check_options = true;
 		return 0;
 	case OPT_REPORT:
 		o->report = true;
@@ -561,6 +570,44 @@ static void hook_job_free(struct hook_job *job)
 	st_allow_free(&job->opts.allow);
 }
 
+/* A missing directory is said as such (ENOENT: see cmd_hook). */
+static int log_file_error(const char *path, struct st_error *err)
+{
+	if (errno == ENOENT)
+		return st_error_set(err, 0, "cannot open log file %s: its directory does not exist",
+				    path);
+	return st_error_set(err, errno, "cannot open log file %s", path);
+}
+
+/* --check-options: would --log FILE open? Checked without creating it (a
+ * check leaves no trace): an existing file opens for appending, else its
+ * directory must exist and be writable. */
+static int check_log_file(const char *path, struct st_error *err)
+{
+	cleanup_free char *dir = strdup(path);
+	char *slash;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return log_file_error(path, err);
+	if (!dir)
+		return st_error_set(err, ENOMEM, "cannot check log file %s", path);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	if (access(dir, W_OK) < 0)
+		return log_file_error(path, err);
+	return 0;
+}
+
 int cmd_hook(int argc, char **argv)
 {
 	__attribute__((cleanup(hook_job_free))) struct hook_job job = {
@@ -572,11 +619,19 @@ int cmd_hook(int argc, char **argv)
 	/* The hook logs at info level; -v raises it to debug. */
 	st_log_set_level(ST_LOG_INFO);
 	st_cli_parse(&hook_argp, argc, argv, 0, &job.opts);
+	if (job.opts.check_options) {
+		/* every option parsed and checked: no container, no tracer */
+		if (job.opts.log_file && check_log_file(job.opts.log_file, &err) < 0) {
+			st_error_print(&err);
+			return 1;
+		}
+		return 0;
+	}
 	/* Our stderr is the runtime's to show (runc does; crun only with its
 	 * run.oci.hooks.stderr annotation): the log keeps every failure too. */
 	st_log_use_syslog();
 	if (job.opts.log_file && st_log_open_file(job.opts.log_file) < 0)
-		rc = st_error_set(&err, errno, "cannot open log file %s", job.opts.log_file);
+		rc = log_file_error(job.opts.log_file, &err);
 	else
 		rc = prepare(&job, &err);
 	/* rc > 0: nothing asked of this container (a pod where another
@@ -584,6 +639,13 @@ int cmd_hook(int argc, char **argv)
 	if (rc == 0)
 		rc = start_tracer(&job, &err);
 	if (rc < 0) {
+		/* podman (with runc) reads a hook's output that ends in
+		 * strerror(ENOENT) as "the hook was not found" (exit 127): a
+		 * missing file or directory is said so that the cause stays ours */
+		if (err.errnum == ENOENT) {
+			err.errnum = 0;
+			st_error_append(&err, ": does not exist");
+		}
 		st_error_print(&err);
 		st_err("%s", st_error_text(&err, buf, sizeof(buf)));
 		return 1;

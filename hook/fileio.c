@@ -135,9 +135,17 @@ static int write_all(int fd, const void *data, size_t len)
 
 int st_allow_add(struct st_allow *a, const char *dir, struct st_error *err)
 {
-	char *real = realpath(dir, NULL), **nv;
+	char *real, **nv;
 	struct stat st;
 
+	/* the hook's working directory is the runtime's choice: no meaning */
+	if (dir[0] != '/')
+		return st_error_set(err, 0, "--allow-dir %s: not an absolute path", dir);
+	real = realpath(dir, NULL);
+	/* "does not exist", not strerror(ENOENT): podman (runc) reads a hook's
+	 * output ending in it as a hook that was not found */
+	if (!real && errno == ENOENT)
+		return st_error_set(err, 0, "--allow-dir %s: does not exist", dir);
 	if (!real)
 		return st_error_set(err, errno, "--allow-dir %s", dir);
 	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,6 +105,60 @@ static int find_editor(char *buf, size_t len, struct st_error *err)
 }
 #endif
 
+/* Run the hook as a container start would (`seccomp-trace hook` + hook-args)
+ * with --check-options, which parses and checks them and reads no stdin:
+ * -1 with the hook's first line of stderr when it refuses them. */
+static int check_hook_args(const char *hook, const struct st_rt_config *c, struct st_error *err)
+{
+	char out[1024];
+	const char **argv = calloc(c->n_hook_args + 4, sizeof(*argv));
+	size_t n = 0, k = 0;
+	int pfd[2], status;
+	pid_t pid;
+
+	if (!argv)
+		return st_error_set(err, ENOMEM, "cannot check hook-args");
+	argv[k++] = "seccomp-trace";
+	argv[k++] = "hook";
+	for (size_t i = 0; i < c->n_hook_args; i++)
+		argv[k++] = c->hook_args[i];
+	argv[k++] = "--check-options";
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		free(argv);
+		return st_error_set(err, errno, "pipe");
+	}
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(pfd[1], 2) < 0)
+			_exit(126);
+		execv(hook, (char *const *)argv);
+		dprintf(2, "cannot run %s: %s\n", hook, strerror(errno));
+		_exit(127);
+	}
+	free(argv);
+	close(pfd[1]);
+	for (ssize_t r; pid > 0 && n < sizeof(out) - 1 &&
+			(r = read(pfd[0], out + n, sizeof(out) - 1 - n)) != 0;)
+		if (r > 0)
+			n += (size_t)r;
+		else if (errno != EINTR)
+			break;
+	close(pfd[0]);
+	if (pid < 0)
+		return st_error_set(err, errno, "cannot fork to check hook-args");
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return st_error_set(err, errno, "waitpid");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	out[n] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	return st_error_set(err, 0, "hook-args would fail every traced container: %s",
+			    n ? out : "the hook failed without a message");
+}
+
 /* --check-config: what a container start would use, or why it would fail. */
 static int check_config(void)
 {
@@ -114,7 +169,8 @@ static int check_config(void)
 
 	if (st_rt_config_load(&c, &err) == 0 &&
 	    st_rt_find_runtime(&c, runtime, sizeof(runtime), &err) == 0 &&
-	    st_rt_find_hook(&c, hook, sizeof(hook), &err) == 0) {
+	    st_rt_find_hook(&c, hook, sizeof(hook), &err) == 0 &&
+	    check_hook_args(hook, &c, &err) == 0) {
 #ifdef ST_RUNTIME_FRONT
 		char editor[PATH_MAX];
 

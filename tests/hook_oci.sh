@@ -86,10 +86,10 @@ bad "of:out.json" "$A: of:out.json: relative path (paths must be absolute)" 2
 bad "xf:$T/out/a.json" "$A: unknown entry 'xf:$T/out/a.json' (expected of:PATH or if:PATH)" 3
 bad "of:$T/out/a.json;of:$T/out/b.json" "$A: of:: given twice" 4
 bad "if:$T/base.json" "$A: missing of:/abs/path.json" 5
-bad "of:$T/out/a.json;if:$T/out/missing.json" "cannot use if: base profile: cannot read $T/out/missing.json: No such file or directory" 6
+bad "of:$T/out/a.json;if:$T/out/missing.json" "cannot use if: base profile: cannot read $T/out/missing.json: does not exist" 6
 echo '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [' >"$T/broken.json"
 bad "of:$T/out/a.json;if:$T/broken.json" "cannot use if: base profile: invalid JSON in $T/broken.json at the end (50 bytes)" 9
-bad "of:/no/such/dir/a.json" "cannot write /no/such/dir/a.json: cannot open directory /no: No such file or directory" 7
+bad "of:/no/such/dir/a.json" "cannot write /no/such/dir/a.json: cannot open directory /no: does not exist" 7
 bad "of:$T/out/a.json;" "$A: empty entry" 8
 # and the reason is in the log too (all crun shows without its annotation)
 ct_bundle "$T/badlog" --annotation "of:rel.json" --log "$T/bad9.log" -- true

@@ -129,6 +129,13 @@ set -e
 	die "podman without --hooks-dir did not run the installed hook (exit $rc_default: $(cat "$T/bad.out"))"
 [ $rc_hooks_dir -eq 0 ] ||
 	die "podman --hooks-dir still ran the installed hook (exit $rc_hooks_dir: $(cat "$T/bad-hooks-dir.out"))"
+# crun (podman's default) shows only the hook's exit code: the entry's --log
+# file has the cause
+[ "$(jq -c .hook.args /usr/share/containers/oci/hooks.d/seccomp-trace.json)" = \
+	'["seccomp-trace","hook","--log","/var/log/seccomp-trace.log"]' ] ||
+	die "the installed entry's args: $(jq -c .hook.args /usr/share/containers/oci/hooks.d/seccomp-trace.json)"
+grep -q 'error: invalid annotation .*of:relative.json' /var/log/seccomp-trace.log ||
+	die "the cause is not in /var/log/seccomp-trace.log: $(tail -3 /var/log/seccomp-trace.log 2>&1)"
 
 # The real thing: recorded through the installed entry alone.
 ct_podman run --rm --network none --annotation "$ann=of:$T/pkg.json" "$CT_IMAGE" ls / >/dev/null ||

@@ -147,7 +147,7 @@ for f in private/base.json private/missing.json private/huge.json private/no/suc
 done
 # where anyone could look, the cause is given
 start pubmissing "of:$T/real/k.json;if:$T/real/missing.json" -- true
-refused pubmissing "cannot use if: base profile: cannot read $T/real/missing.json: No such file or directory"
+refused pubmissing "cannot use if: base profile: cannot read $T/real/missing.json: does not exist"
 
 # --- an output where no file can be created fails the create, in one line
 mkdir -p "$T/rodir" && mount -t tmpfs -o ro tmpfs "$T/rodir"

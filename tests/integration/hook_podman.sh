@@ -9,6 +9,23 @@ ct_hooks_dir "$T/hooks" --log "$T/hook.log"
 run() { ct_podman --hooks-dir "$T/hooks" run --rm --network none "$@"; }
 ann=io.containers.trace-syscall
 
+# A missing of: directory. Under podman+runc the hook's line is shown, and
+# must not end in strerror(ENOENT), which podman takes for a hook that was
+# not found ("command not found", exit 127). Under crun (podman's default)
+# only the exit code is shown: the cause is in the hook's log.
+for rt in runc crun; do
+	rc=0
+	ct_podman --runtime "$rt" --hooks-dir "$T/hooks" run --rm --network none \
+		--annotation "$ann=of:$T/none-$rt/x.json" "$CT_IMAGE" true >"$T/missing-$rt.out" 2>&1 || rc=$?
+	[ $rc -ne 0 ] && [ $rc -ne 127 ] || die "$rt: a missing of: directory: exit $rc: $(cat "$T/missing-$rt.out")"
+	! grep -q 'command not found\|No such file or directory' "$T/missing-$rt.out" ||
+		die "$rt: podman blames the hook's path: $(cat "$T/missing-$rt.out")"
+	grep -qF "cannot open directory $T/none-$rt: does not exist" "$T/hook.log" ||
+		die "$rt: the hook's log lacks the cause: $(cat "$T/hook.log")"
+done
+grep -qF "cannot open directory $T/none-runc: does not exist" "$T/missing-runc.out" ||
+	die "runc: podman does not show the hook's line: $(cat "$T/missing-runc.out")"
+
 # Trace `ls /` under podman's default seccomp profile.
 run --annotation "$ann=of:$T/ls.json" "$CT_IMAGE" ls / >"$T/ls.out"
 ct_wait_file "$T/ls.json" || die "no profile; log: $(cat "$T/hook.log")"

@@ -21,6 +21,9 @@ done
 [ -z "$(find "$T/stage" -name '*.o' -o -name '*.h')" ] || die "build files installed"
 [ "$(jq -r .hook.path "$r/share/containers/oci/hooks.d/seccomp-trace.json")" = "$prefix/bin/seccomp-trace" ] ||
 	die "the hooks.d entry runs $(jq -r .hook.path "$r/share/containers/oci/hooks.d/seccomp-trace.json")"
+[ "$(jq -r '.hook.args | join(" ")' "$r/share/containers/oci/hooks.d/seccomp-trace.json")" = \
+	"seccomp-trace hook --log /var/log/seccomp-trace.log" ] ||
+	die "the hooks.d entry's args: $(jq -c .hook.args "$r/share/containers/oci/hooks.d/seccomp-trace.json")"
 "$r/bin/seccomp-trace" --version | grep -q '^seccomp-trace ' || die "the installed binary does not run"
 # The shim names the seccomp-trace of the prefix (compiled in).
 grep -qa "$prefix/bin/seccomp-trace" "$r/bin/seccomp-trace-runtime" $r/libexec/seccomp-trace/* 2>/dev/null ||

@@ -52,6 +52,17 @@ expect_fail() {
 	grep -qF -- "$text" "$T/fail.err" || die "$what: exit $rc without '$text': $(cat "$T/fail.err")"
 }
 
+# hook-args the hook would refuse fail --check-config with the hook's line
+for bad in "--report --bogus|seccomp-trace hook: unrecognized option '--bogus'" \
+	"--allow-dir relative/dir|seccomp-trace hook: --allow-dir relative/dir: not an absolute path" \
+	"--allow-dir $T/none|seccomp-trace hook: --allow-dir $T/none: does not exist" \
+	"--log $T/none/hook.log|seccomp-trace: cannot open log file $T/none/hook.log: its directory does not exist"; do
+	printf 'runtime = runc\nhook-args = %s\n' "${bad%%|*}" >"$T/bad-args.conf"
+	SECCOMP_TRACE_RUNTIME_CONFIG=$T/bad-args.conf expect_fail "hook-args ${bad%%|*}" \
+		"seccomp-trace-runtime: hook-args would fail every traced container: ${bad#*|}" \
+		"$SHIM" --check-config
+done
+
 # ---- Docker: an unasked container runs as it would under runc ----
 rc=0
 shim "$CT_DOCKER_IMAGE" sh -c 'echo out; echo err >&2; exit 3' >"$T/u.out" 2>"$T/u.err" || rc=$?
