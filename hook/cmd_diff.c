@@ -82,12 +82,21 @@ static void print_text_cite(const struct reports *r, const struct st_diff_item *
 	printf(")");
 }
 
-static const char *errno_note(const struct st_entry *e, char *buf, size_t len)
+/* " (errno 38 ENOSYS)" for an entry's errno; with implied, also " (errno 1
+ * EPERM by default)" for an SCMP_ACT_ERRNO without errnoRet, so that a
+ * change line shows both sides. */
+static const char *errno_note(const struct st_entry *e, bool implied, char *buf, size_t len)
 {
+	const char *name =
+	    e->has_errno && e->errno_ret < 4096 ? strerrorname_np((int)e->errno_ret) : NULL;
+
 	if (e->errno_name)
 		snprintf(buf, len, " (errno %.32s)", e->errno_name);
 	else if (e->has_errno)
-		snprintf(buf, len, " (errno %u)", e->errno_ret);
+		snprintf(buf, len, " (errno %u%s%s)", e->errno_ret, name ? " " : "",
+			 name ? name : "");
+	else if (implied && !strcmp(e->action, ST_ACT_ERRNO))
+		snprintf(buf, len, " (errno 1 EPERM by default)");
 	else
 		buf[0] = '\0';
 	return buf;
@@ -164,18 +173,18 @@ static void print_text_item(const struct st_diff_item *it, const struct reports 
 	case ST_CHANGE_ADDED:
 		printf("  + %s%s%s%s%s", it->new_e.name, *it->new_e.cond ? "  [" : "",
 		       it->new_e.cond, *it->new_e.cond ? "]" : "",
-		       errno_note(&it->new_e, en, sizeof(en)));
+		       errno_note(&it->new_e, false, en, sizeof(en)));
 		break;
 	case ST_CHANGE_REMOVED:
 		printf("  - %s%s%s%s%s", it->old_e.name, *it->old_e.cond ? "  [" : "",
 		       it->old_e.cond, *it->old_e.cond ? "]" : "",
-		       errno_note(&it->old_e, eo, sizeof(eo)));
+		       errno_note(&it->old_e, false, eo, sizeof(eo)));
 		break;
 	case ST_CHANGE_ACTION:
 		printf("  ~ %s%s%s%s: %s%s -> %s%s", it->new_e.name, *it->new_e.cond ? "  [" : "",
 		       it->new_e.cond, *it->new_e.cond ? "]" : "", it->old_e.action,
-		       errno_note(&it->old_e, eo, sizeof(eo)), it->new_e.action,
-		       errno_note(&it->new_e, en, sizeof(en)));
+		       errno_note(&it->old_e, true, eo, sizeof(eo)), it->new_e.action,
+		       errno_note(&it->new_e, true, en, sizeof(en)));
 		break;
 	case ST_CHANGE_CONDITIONS:
 		printf("  ~ %s: conditions [%s] -> [%s]", it->new_e.name, it->old_e.cond,
@@ -294,12 +303,12 @@ static void print_markdown(const struct st_diff *d, const char *a, const char *b
 		case ST_CHANGE_REMOVED:
 			printf("- %s `%s`%s%s%s%s", it->kind == ST_CHANGE_ADDED ? "➕" : "➖",
 			       e->name, *e->cond ? " when `" : "", e->cond, *e->cond ? "`" : "",
-			       errno_note(e, en, sizeof(en)));
+			       errno_note(e, false, en, sizeof(en)));
 			break;
 		case ST_CHANGE_ACTION:
 			printf("- 🔁 `%s`: `%s`%s → `%s`%s", e->name, it->old_e.action,
-			       errno_note(&it->old_e, eo, sizeof(eo)), it->new_e.action,
-			       errno_note(&it->new_e, en, sizeof(en)));
+			       errno_note(&it->old_e, true, eo, sizeof(eo)), it->new_e.action,
+			       errno_note(&it->new_e, true, en, sizeof(en)));
 			break;
 		case ST_CHANGE_CONDITIONS:
 			printf("- 🔁 `%s`: when `%s` → when `%s`", e->name, it->old_e.cond,

@@ -31,6 +31,13 @@ jq '.syscalls += [{"names": ["kcmp"], "action": "SCMP_ACT_ERRNO"}]' "$DOCKER" >"
 [ "$(rc_of st diff "$DOCKER" "$T/deny.json")" = 0 ] &&
 	grep -qx "1 added (0 allowing more, 1 denying), 0 removed, 0 changed" "$T/out" ||
 	die "an added ERRNO rule: $(cat "$T/out")"
+# a rule's errnoRet alone: both sides too
+E1='{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kcmp"],"action":"SCMP_ACT_ERRNO"}]}'
+echo "$E1" >"$T/r1.json"
+jq '.syscalls[0].errnoRet = 38' <<<"$E1" >"$T/r2.json"
+rc_of st diff "$T/r1.json" "$T/r2.json" >/dev/null
+grep -qxF '  ~ kcmp: SCMP_ACT_ERRNO (errno 1 EPERM by default) -> SCMP_ACT_ERRNO (errno 38 ENOSYS)' "$T/out" ||
+	die "a rule's errnoRet alone: $(cat "$T/out")"
 # defaultErrnoRet alone: both errnos, on both sides, in every format, counted
 jq '.defaultErrnoRet = 38' "$DOCKER" >"$T/enosys38.json"
 [ "$(rc_of st diff "$DOCKER" "$T/enosys38.json")" = 0 ] &&
@@ -67,7 +74,7 @@ jq -c '.flags = ["SECCOMP_FILTER_FLAG_SPEC_ALLOW"] | .listenerPath = "/run/agent
 [ "$(rc_of st diff "$T/e0.json" "$T/e1.json")" = 1 ] || die "enforced fields: $(cat "$T/out")"
 grep -qxF 'flags: (absent) -> ["SECCOMP_FILTER_FLAG_SPEC_ALLOW"]' "$T/out" &&
 	grep -qxF 'listenerPath: (absent) -> "/run/agent.sock"' "$T/out" &&
-	grep -qxF '  ~ mkdir: SCMP_ACT_ERRNO -> SCMP_ACT_ERRNO (errno EACCES)' "$T/out" ||
+	grep -qxF '  ~ mkdir: SCMP_ACT_ERRNO (errno 1 EPERM by default) -> SCMP_ACT_ERRNO (errno EACCES)' "$T/out" ||
 	die "enforced fields not shown: $(cat "$T/out")"
 [ "$(rc_of st diff --fail-on removed "$T/e1.json" "$T/e0.json")" = 1 ] || die "enforced fields: --fail-on removed"
 jq -c '.defaultErrno = "ENOSYS"' <<<"$E" >"$T/e2.json"
