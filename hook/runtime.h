@@ -29,7 +29,7 @@ struct st_rt_config {
 	char **hook_args;    /* options appended to `seccomp-trace hook` */
 	size_t n_hook_args;
 	bool create_runtime; /* stage createRuntime instead of prestart */
-	bool env_requests;   /* process.env may ask (`requests`); default true */
+	bool env_requests;   /* process.env may ask (`requests`); default false */
 };
 
 /* Load the settings: the file (a missing default file means defaults; a
@@ -37,8 +37,8 @@ struct st_rt_config {
  * not writable by others), then the environment, which wins. Lines are
  * `key = value`, `#` comments; keys: runtime, hook, hook-args (split on
  * blanks, no quoting), hook-stage (prestart | createRuntime), requests
- * (`annotation` and/or `env`: which channels may ask for a trace; both by
- * default, as Docker 20.10 passes no annotations). */
+ * (`annotation`, optionally `env`: which channels may ask for a trace;
+ * annotation only by default, since an image's ENV lands in process.env). */
 int st_rt_config_load(struct st_rt_config *c, struct st_error *err);
 void st_rt_config_free(struct st_rt_config *c);
 

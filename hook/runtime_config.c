@@ -73,8 +73,9 @@ static int set_stage(struct st_rt_config *c, const char *where, const char *v, s
 }
 
 /* requests = WORD...: annotation (always on: it is the runtimes' own
- * channel) and env. Off, env takes an image's `ENV` out of the request's
- * authors: where images come from others (Kubernetes), only pod specs ask. */
+ * channel) and env, off unless named: process.env holds the image's own
+ * `ENV` too, so with env on an image's author may ask root to write a
+ * profile (Docker 20.10 passes no annotations: its operators turn it on). */
 static int set_requests(struct st_rt_config *c, const char *where, const char *v,
 			struct st_error *err)
 {
@@ -195,7 +196,6 @@ int st_rt_config_load(struct st_rt_config *c, struct st_error *err)
 	const char *file = getenv(ST_RUNTIME_ENV_CONFIG), *v;
 
 	memset(c, 0, sizeof(*c));
-	c->env_requests = true;
 	if (set_str(&c->runtime, "runc", err) < 0 ||
 	    set_str(&c->file, file && *file ? file : ST_RUNTIME_CONFIG, err) < 0 ||
 	    read_settings(c, file && *file, err) < 0)

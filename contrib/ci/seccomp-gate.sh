@@ -21,7 +21,8 @@
 #   -n, --runs N          runs of each test command (default 1)
 #   -e, --engine ENGINE   podman (default: the hook through a hooks.d entry)
 #                         or docker (seccomp-trace-runtime registered with
-#                         dockerd, hook-args = --report in its runtime.conf)
+#                         dockerd; its runtime.conf: hook-args = --report,
+#                         requests = annotation env)
 #   --hook-arg ARG        podman: an option for `seccomp-trace hook` besides
 #                         --report and --log (repeatable: --args, --scope all);
 #                         podman runs with a hooks directory of the gate's own

@@ -59,7 +59,7 @@ measure() {
 	exec runc "\$@"
 	EOF
 	chmod +x "$W/logrunc"
-	printf 'hook-args = --log %s/hook.log\n' "$W" >"$W/runtime.conf"
+	printf 'requests = annotation env\nhook-args = --log %s/hook.log\n' "$W" >"$W/runtime.conf"
 	ct_dockerd_start --runtime seccomp-trace="$SHIM" --runtime logrunc="$W/logrunc" \
 		--env SECCOMP_TRACE_RUNTIME_CONFIG="$W/runtime.conf"
 	ct_docker_image

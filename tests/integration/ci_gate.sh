@@ -78,7 +78,7 @@ rc=$(gate "$CT_IMAGE" bad.txt)
 
 # ---- Docker, through seccomp-trace-runtime with --report in its hook-args ----
 SHIM=$(dirname "$ST_BIN")/seccomp-trace-runtime
-printf 'runtime = runc\nhook-args = --report --log %s\n' "$T/shim-hook.log" >"$T/runtime.conf"
+printf 'runtime = runc\nrequests = annotation env\nhook-args = --report --log %s\n' "$T/shim-hook.log" >"$T/runtime.conf"
 ct_dockerd_start --runtime seccomp-trace="$SHIM" --env SECCOMP_TRACE_RUNTIME_CONFIG="$T/runtime.conf"
 ct_docker_image
 cat >"$T/docker" <<EOF

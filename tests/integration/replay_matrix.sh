@@ -16,7 +16,7 @@
 ANN=io.containers.trace-syscall
 SHIM=$(dirname "$ST_BIN")/seccomp-trace-runtime
 SETUP=(mount pivot_root umount2 sethostname setns unshare chroot)
-printf 'runtime = runc\nhook-args = --runtime-allowance recording --log %s/shim.log\n' "$T" \
+printf 'runtime = runc\nrequests = annotation env\nhook-args = --runtime-allowance recording --log %s/shim.log\n' "$T" \
 	>"$T/runtime.conf"
 ct_dockerd_start --runtime seccomp-trace="$SHIM" --env SECCOMP_TRACE_RUNTIME_CONFIG="$T/runtime.conf"
 ct_docker_image

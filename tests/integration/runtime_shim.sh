@@ -19,12 +19,14 @@ cat >"$T/runtime.conf" <<EOF
 # seccomp-trace-runtime settings for this test
 runtime = runc
 hook-args = --log $T/hook.log
+requests = annotation env
 EOF
 export SECCOMP_TRACE_RUNTIME_CONFIG=$T/runtime.conf
 "$SHIM" --check-config >"$T/check.out" || die "--check-config: $(cat "$T/check.out")"
 grep -qx "settings: $T/runtime.conf" "$T/check.out" &&
 	grep -qx "runtime: $(command -v runc)" "$T/check.out" &&
-	grep -qx "hook (prestart): $ST_BIN seccomp-trace hook --log $T/hook.log" "$T/check.out" ||
+	grep -qx "hook (prestart): $ST_BIN seccomp-trace hook --log $T/hook.log" "$T/check.out" &&
+	grep -qx "requests: annotation env" "$T/check.out" ||
 	die "--check-config says: $(cat "$T/check.out")"
 
 # ---- a bundle run by hand: an unasked container's config.json is not touched ----
@@ -145,22 +147,22 @@ sleep 1
 [ ! -e "$T/pause.json" ] || die "the sandbox container was traced"
 [ ! -e "$T/db.json" ] || die "a profile for a container of another name"
 
-# ---- requests = annotation: the environment asks nothing ----
-# (an image's ENV is someone else's input where images come from others)
+# ---- without `requests = annotation env` the environment asks nothing ----
+# (process.env holds the image's own ENV: its author is not the operator)
 cp "$T/runtime.conf" "$T/runtime.conf.both"
-echo 'requests = annotation' >>"$T/runtime.conf"
+grep -v '^requests' "$T/runtime.conf.both" >"$T/runtime.conf"
 "$SHIM" --check-config | grep -qx 'requests: annotation' || die "--check-config: $("$SHIM" --check-config 2>&1)"
 shim -e "$ANN=of:$T/env-off.json" "$CT_DOCKER_IMAGE" sh -c "$work" >"$T/env-off.out" ||
-	die "requests = annotation: the container did not run"
+	die "default requests: the container did not run"
 grep -qx "$ANN=of:$T/env-off.json" "$T/env-off.out" ||
-	die "requests = annotation: the variable is not the workload's any more"
+	die "default requests: the variable is not the workload's any more"
 crun_ --runc-binary "$SHIM" --annotation "$ANN=of:$T/ann-on.json" "$CT_CTR_IMAGE" annon \
-	stprobe getitimer || die "requests = annotation: ctr with the annotation"
-ct_wait_file "$T/ann-on.json" || die "requests = annotation: the annotation asked nothing"
+	stprobe getitimer || die "default requests: ctr with the annotation"
+ct_wait_file "$T/ann-on.json" || die "default requests: the annotation asked nothing"
 sleep 1
-[ ! -e "$T/env-off.json" ] || die "requests = annotation: the environment asked for a trace"
+[ ! -e "$T/env-off.json" ] || die "default requests: the environment asked for a trace"
 echo 'requests = env' >>"$T/runtime.conf"
-expect_fail "requests without annotation" "runtime.conf:5: requests must include annotation" \
+expect_fail "requests without annotation" "runtime.conf:4: requests must include annotation" \
 	"$SHIM" --check-config
 mv "$T/runtime.conf.both" "$T/runtime.conf"
 

@@ -117,7 +117,7 @@ static void test_config(void)
 		CHECK_STR(c.hook_args[3], "/var/log/st.log");
 	}
 	CHECK(c.create_runtime);
-	CHECK(c.env_requests); /* both channels unless `requests` says */
+	CHECK(!c.env_requests); /* the annotation only, unless `requests` says */
 	st_rt_config_free(&c);
 
 	/* the environment wins */
