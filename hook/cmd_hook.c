@@ -65,6 +65,7 @@ struct hook_job {
 	struct st_oci_state state;
 	struct st_trace_request req;
 	struct st_profile *base;
+	bool base_private;		   /* others cannot read if:: nor the profile or report */
 	struct st_recording_filter filter; /* the container's own (config.json) */
 	struct st_outfile out;		   /* of:, its directory held from create to write */
 	struct st_target_spec spec;
@@ -89,7 +90,10 @@ static int open_report(const struct hook_job *job, struct st_outfile *t, struct 
 	if (st_report_name_beside(job->out.base, job->opts.report_format, name, sizeof(name), err) <
 	    0)
 		return -1;
-	return st_outfile_open_beside(&job->out, name, &st_report_kind, t, err);
+	if (st_outfile_open_beside(&job->out, name, &st_report_kind, t, err) < 0)
+		return -1;
+	t->private = job->out.private;
+	return 0;
 }
 
 static int check_report(const struct hook_job *job, struct st_error *err)
@@ -134,12 +138,17 @@ static int prepare(struct hook_job *job, struct st_error *err)
 	if (!job->opts.out.has_errno &&
 	    st_recording_filter_read(job->state.bundle, &job->filter, err) < 0)
 		return st_error_wrap(err, "cannot read the container's seccomp filter");
-	if (job->req.input &&
-	    st_profile_read_file_in(&job->opts.allow, job->req.input, &job->base, err) < 0)
+	if (job->req.input && st_profile_read_file_in(&job->opts.allow, job->req.input, &job->base,
+						      &job->base_private, err) < 0)
 		return st_error_wrap(err, "cannot use if: base profile");
 	job->opts.out.path = job->req.output;
-	if (st_output_open(&job->opts.out, &job->opts.allow, &job->out, err) < 0 ||
-	    check_report(job, err) < 0)
+	if (st_output_open(&job->opts.out, &job->opts.allow, &job->out, err) < 0)
+		return -1;
+	job->out.private = job->base_private;
+	if (job->base_private)
+		st_info("the base %s is not readable by others: %s is written 0600", job->req.input,
+			job->req.output);
+	if (check_report(job, err) < 0)
 		return -1;
 
 	job->pidfd = pidfd_open(job->state.pid, 0);

@@ -261,6 +261,7 @@ static const struct argp run_argp = {
 struct run_job {
 	struct run_opts opts;
 	struct st_profile *base;
+	bool base_private;	  /* others cannot read --base: nor the output */
 	struct st_outfile out;	  /* -o: its directory held from the start */
 	struct st_outfile report; /* --report: the same */
 	struct st_tracer *tracer;
@@ -311,7 +312,8 @@ static int run_prepare(struct run_job *job, struct st_error *err)
 {
 	sigset_t fwd;
 
-	if (job->opts.base && st_profile_read_file(job->opts.base, &job->base, err) < 0)
+	if (job->opts.base &&
+	    st_profile_read_file_in(NULL, job->opts.base, &job->base, &job->base_private, err) < 0)
 		return st_error_wrap(err, "cannot use base profile");
 	if (st_allowance_load(&job->opts.allowance, err) < 0)
 		return -1;
@@ -321,6 +323,7 @@ static int run_prepare(struct run_job *job, struct st_error *err)
 						      &job->report, err) < 0) ||
 	    st_tracer_open(&job->tracer, err) < 0)
 		return -1;
+	job->out.private = job->report.private = job->base_private;
 	if (pipe2(job->go, O_CLOEXEC) < 0 || pipe2(job->status, O_CLOEXEC) < 0)
 		return st_error_set(err, errno, "pipe");
 	forwarded_set(&fwd);

@@ -397,7 +397,7 @@ static int read_opened(int fd, const struct stat *st, const char *path, size_t m
 }
 
 int st_read_file_in(const struct st_allow *allow, const char *path, size_t max, char **out,
-		    size_t *len, struct st_error *err)
+		    size_t *len, bool *private, struct st_error *err)
 {
 	char dir[PATH_MAX];
 	const char *base;
@@ -410,6 +410,8 @@ int st_read_file_in(const struct st_allow *allow, const char *path, size_t max, 
 		fd = open_regular(AT_FDCWD, path, true, "read", path, &st, err);
 		if (fd < 0)
 			return -1;
+		if (private)
+			*private = !(st.st_mode & S_IROTH);
 		return read_opened(fd, &st, path, max, out, len, err);
 	}
 	if (split_path("read", path, dir, sizeof(dir), &base, err) < 0)
@@ -424,12 +426,14 @@ int st_read_file_in(const struct st_allow *allow, const char *path, size_t max, 
 		return -1;
 	if (!allow->n && !(st.st_mode & S_IROTH))
 		return not_public(path, err);
+	if (private)
+		*private = !(st.st_mode & S_IROTH);
 	return read_opened(fd, &st, path, max, out, len, err);
 }
 
 int st_read_file(const char *path, size_t max, char **out, size_t *len, struct st_error *err)
 {
-	return st_read_file_in(NULL, path, max, out, len, err);
+	return st_read_file_in(NULL, path, max, out, len, NULL, err);
 }
 
 /* ---- writing ---- */
@@ -645,6 +649,8 @@ int st_outfile_write(struct st_outfile *t, const void *data, size_t len, mode_t 
 		return st_error_set(
 		    err, 0, "cannot write %s: its directory was removed after it was checked",
 		    t->path);
+	if (t->private)
+		mode &= 0600;
 	fd = create_temp(t, mode, tmp, sizeof(tmp), err);
 	if (fd < 0)
 		return -1;

@@ -35,9 +35,10 @@ void st_allow_free(struct st_allow *a);
  * tracefs, ...) are refused before they are opened for reading. */
 int st_read_file(const char *path, size_t max, char **out, size_t *len, struct st_error *err);
 /* The same for a path resolved under allow (see struct st_allow); a final
- * symlink is refused. */
+ * symlink is refused. *private (may be NULL) tells whether others could not
+ * read the file (no S_IROTH): what is made from it must not tell them. */
 int st_read_file_in(const struct st_allow *allow, const char *path, size_t max, char **out,
-		    size_t *len, struct st_error *err);
+		    size_t *len, bool *private, struct st_error *err);
 /* Read all of fd (a pipe: the OCI state on stdin) up to max bytes. */
 int st_read_fd(int fd, const char *what, size_t max, char **out, size_t *len, struct st_error *err);
 
@@ -62,6 +63,8 @@ struct st_outfile {
 	char *real; /* the directory's path when it was opened (kernel's view) */
 	int dfd;    /* the directory; -1 once closed */
 	const struct st_outfile_kind *kind; /* NULL: st_outfile_profile */
+	bool private;			    /* written 0600 whatever the mode asked: it holds what a
+					     * file others could not read held (a private base) */
 };
 
 /* Open path's directory and check it: not on a kernel filesystem, a file can

@@ -412,16 +412,16 @@ int st_profile_parse(const char *text, size_t len, const char *what, struct st_p
 
 int st_profile_read_file(const char *path, struct st_profile **out, struct st_error *err)
 {
-	return st_profile_read_file_in(NULL, path, out, err);
+	return st_profile_read_file_in(NULL, path, out, NULL, err);
 }
 
 int st_profile_read_file_in(const struct st_allow *allow, const char *path, struct st_profile **out,
-			    struct st_error *err)
+			    bool *private, struct st_error *err)
 {
 	cleanup_free char *text = NULL;
 	size_t len;
 
-	if (st_read_file_in(allow, path, ST_MAX_INPUT_BYTES, &text, &len, err) < 0)
+	if (st_read_file_in(allow, path, ST_MAX_INPUT_BYTES, &text, &len, private, err) < 0)
 		return -1;
 	return st_profile_parse(text, len, path, out, err);
 }

@@ -17,9 +17,10 @@ int st_profile_parse(const char *text, size_t len, const char *what, struct st_p
 int st_profile_refuse_yaml(const char *text, size_t len, const char *what, struct st_error *err);
 int st_profile_read_file(const char *path, struct st_profile **out, struct st_error *err);
 struct st_allow;
-/* Confined to the directories of allow (see st_read_file_in). */
+/* Confined to the directories of allow (see st_read_file_in); *private
+ * (may be NULL): others could not read the file. */
 int st_profile_read_file_in(const struct st_allow *allow, const char *path, struct st_profile **out,
-			    struct st_error *err);
+			    bool *private, struct st_error *err);
 int st_profile_to_json(const struct st_profile *p, char **out, size_t *len, struct st_error *err);
 
 #endif

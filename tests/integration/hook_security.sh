@@ -65,4 +65,25 @@ ct_bundle "$T/b$n" --annotation "of:$T/allowed/inside/ok.json;if:$T/allowed/sub/
 ct_run runc "$T/b$n" "st-sec-$$-$n" || die "an allowed path was refused: $(cat "$T/hook.log")"
 ct_wait_file "$T/allowed/sub/ok.json" || die "no profile in the allowed directory"
 [ "$(stat -c %a:%U "$T/allowed/sub/ok.json")" = 644:root ] || die "mode/owner: $(stat -c %a:%U "$T/allowed/sub/ok.json")"
+# A base others cannot read (0600 under --allow-dir) makes a profile and a
+# report only its owner reads: they may carry the base's rules and comments.
+echo '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["getitimer"], "action": "SCMP_ACT_ALLOW", "comment": "PRIVATE-NOTE"}]}' \
+	>"$T/allowed/sub/private.json"
+chmod 600 "$T/allowed/sub/private.json"
+n=$((n + 1))
+ct_bundle "$T/b$n" --annotation "of:$T/allowed/sub/priv-out.json;if:$T/allowed/sub/private.json" \
+	--log "$T/hook.log" --hook-args "$A --report" -- true
+ct_run runc "$T/b$n" "st-sec-$$-$n" || die "a private base was refused: $(cat "$T/hook.log")"
+ct_wait_file "$T/allowed/sub/priv-out.report.json" || die "no profile from the private base"
+grep -q PRIVATE-NOTE "$T/allowed/sub/priv-out.json" || die "the base's comment is not in the profile"
+for f in priv-out.json priv-out.report.json; do
+	[ "$(stat -c %a "$T/allowed/sub/$f")" = 600 ] ||
+		die "$f from a 0600 base is $(stat -c %a "$T/allowed/sub/$f")"
+done
+grep -q "the base $T/allowed/sub/private.json is not readable by others: $T/allowed/sub/priv-out.json is written 0600" \
+	"$T/hook.log" || die "the log does not say why the profile is 0600"
+# run --base: the same
+"$ST_BIN" run --base "$T/allowed/sub/private.json" -o "$T/run-priv.json" -- true 2>"$T/run-priv.err" ||
+	die "run --base with a private base: $(cat "$T/run-priv.err")"
+[ "$(stat -c %a "$T/run-priv.json")" = 600 ] || die "run --base 0600: output $(stat -c %a "$T/run-priv.json")"
 note ok

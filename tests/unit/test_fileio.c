@@ -237,12 +237,12 @@ static void test_hostile_paths(void)
 	put(path("real/base.json"), PROFILE, 0644);
 	char *out = NULL;
 	size_t len;
-	CHECK(st_read_file_in(&none, path("sym/base.json"), 4096, &out, &len, &err) < 0);
+	CHECK(st_read_file_in(&none, path("sym/base.json"), 4096, &out, &len, NULL, &err) < 0);
 	CHECK_CONTAINS(err.msg, "is a symbolic link");
 	CHECK(symlink("base.json", path("real/link.json")) == 0);
-	CHECK(st_read_file_in(&none, path("real/link.json"), 4096, &out, &len, &err) < 0);
+	CHECK(st_read_file_in(&none, path("real/link.json"), 4096, &out, &len, NULL, &err) < 0);
 	CHECK_CONTAINS(err.msg, "it is a symbolic link");
-	CHECK(st_read_file_in(&none, path("real/base.json"), 4096, &out, &len, &err) == 0);
+	CHECK(st_read_file_in(&none, path("real/base.json"), 4096, &out, &len, NULL, &err) == 0);
 	free(out);
 }
 
@@ -264,7 +264,7 @@ static void test_hostile_read_no_oracle(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char msg[1024];
 
-		CHECK(st_read_file_in(&none, path(cases[i]), 4096, &out, &len, &err) < 0);
+		CHECK(st_read_file_in(&none, path(cases[i]), 4096, &out, &len, NULL, &err) < 0);
 		CHECK_CONTAINS(err.msg, "not a file every user may read");
 		CHECK(err.errnum == 0);
 		/* past the path, the same words */
@@ -277,10 +277,10 @@ static void test_hostile_read_no_oracle(void)
 			CHECK_STR(msg, first);
 	}
 	put(path("secret.json"), PROFILE, 0600);
-	CHECK(st_read_file_in(&none, path("secret.json"), 4096, &out, &len, &err) < 0);
+	CHECK(st_read_file_in(&none, path("secret.json"), 4096, &out, &len, NULL, &err) < 0);
 	CHECK_CONTAINS(err.msg, "not a file every user may read");
 	/* where anyone could look, the cause */
-	CHECK(st_read_file_in(&none, path("missing.json"), 4096, &out, &len, &err) < 0);
+	CHECK(st_read_file_in(&none, path("missing.json"), 4096, &out, &len, NULL, &err) < 0);
 	CHECK(err.errnum == ENOENT);
 	/* the caller's own reads are not limited so */
 	CHECK(st_read_file(path("priv/base.json"), 4096, &out, &len, &err) == 0);
@@ -298,7 +298,7 @@ static void test_read_refuses_kernel_files(void)
 
 	CHECK(st_read_file("/proc/self/status", 1 << 20, &out, &len, &err) < 0);
 	CHECK_CONTAINS(err.msg, "it is on a proc filesystem");
-	CHECK(st_read_file_in(&none, "/proc/kmsg", 1 << 20, &out, &len, &err) < 0);
+	CHECK(st_read_file_in(&none, "/proc/kmsg", 1 << 20, &out, &len, NULL, &err) < 0);
 	CHECK_CONTAINS(err.msg, "cannot read /proc/kmsg: it is on a proc filesystem");
 	CHECK(st_read_file("/sys/kernel/notes", 1 << 20, &out, &len, &err) < 0);
 	CHECK_CONTAINS(err.msg, "on a sysfs filesystem");
