@@ -2,6 +2,7 @@
 #include "annotation.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -37,6 +38,14 @@ int st_annotation_find(const struct st_oci_state *s, const char **key, const cha
 	return 1;
 }
 
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if (iscntrl((unsigned char)*s))
+			return true;
+	return false;
+}
+
 static int set_path(const char *key, const char *what, const char *path, char **slot,
 		    struct st_error *err)
 {
@@ -44,6 +53,10 @@ static int set_path(const char *key, const char *what, const char *path, char **
 		return st_error_set(err, 0, "invalid annotation %s: %s: given twice", key, what);
 	if (!*path)
 		return st_error_set(err, 0, "invalid annotation %s: %s: empty path", key, what);
+	/* before any message quotes the path: a newline would forge log lines */
+	if (has_control(path))
+		return st_error_set(err, 0, "invalid annotation %s: %s: control character in path",
+				    key, what);
 	if (path[0] != '/')
 		return st_error_set(err, 0,
 				    "invalid annotation %s: %s%.200s: relative path (paths must be "
@@ -51,11 +64,6 @@ static int set_path(const char *key, const char *what, const char *path, char **
 				    key, what, path);
 	if (strlen(path) >= PATH_MAX)
 		return st_error_set(err, 0, "invalid annotation %s: %s: path too long", key, what);
-	for (const char *p = path; *p; p++)
-		if (iscntrl((unsigned char)*p))
-			return st_error_set(err, 0,
-					    "invalid annotation %s: %s: control character in path",
-					    key, what);
 	if (!(*slot = strdup(path)))
 		return st_error_set(err, ENOMEM, "annotation %s", key);
 	return 0;
@@ -92,6 +100,11 @@ int st_annotation_parse(const char *key, const char *value, struct st_trace_requ
 			rc = set_path(key, "if:", st_trim(entry + 3), &req->input, err);
 		else if (!*entry)
 			rc = st_error_set(err, 0, "invalid annotation %s: empty entry", key);
+		else if (has_control(entry))
+			rc = st_error_set(err, 0,
+					  "invalid annotation %s: control character in an entry "
+					  "(expected of:PATH or if:PATH)",
+					  key);
 		else
 			rc = st_error_set(err, 0,
 					  "invalid annotation %s: unknown entry '%.100s' (expected "

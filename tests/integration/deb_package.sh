@@ -62,7 +62,8 @@ dpkg-deb -c "$deb" | awk '{ print $6 }' >"$T/contents"
 for f in ./usr/bin/seccomp-trace ./usr/share/containers/oci/hooks.d/seccomp-trace.json \
 	./usr/bin/seccomp-trace-runtime ./usr/libexec/seccomp-trace/seccomp-trace-runtime-edit \
 	./usr/share/man/man1/seccomp-trace.1.gz ./usr/share/man/man1/seccomp-trace-runtime.1.gz \
-	./usr/share/bash-completion/completions/seccomp-trace ./usr/share/doc/seccomp-trace/copyright; do
+	./usr/share/bash-completion/completions/seccomp-trace ./usr/share/doc/seccomp-trace/copyright \
+	./etc/logrotate.d/seccomp-trace; do
 	grep -qx -- "$f" "$T/contents" || die "the package lacks $f"
 done
 ! grep -q '^./usr/local' "$T/contents" || die "the package installs into /usr/local"

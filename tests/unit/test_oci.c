@@ -3,8 +3,10 @@
  * message for what it refuses. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "annotation.h"
+#include "log.h"
 #include "check.h"
 #include "oci_state.h"
 
@@ -96,12 +98,37 @@ static void test_annotation_grammar(void)
 	expect_bad("of:/a;;if:/b", A "empty entry");
 	expect_bad("/a.json", A "unknown entry '/a.json' (expected of:PATH or if:PATH)");
 	expect_bad("of:/a\n.json", A "of:: control character in path");
+	/* quoted nowhere, relative or not: a newline would forge a log line */
+	expect_bad("of:x\n2026-11-30T12:00:00.000Z seccomp-trace[1] info: forged",
+		   A "of:: control character in path");
+	expect_bad("q\n2026-11-30T12:00:00.000Z seccomp-trace[1] info: forged",
+		   A "control character in an entry (expected of:PATH or if:PATH)");
 
 	char big[ST_MAX_ANNOTATION + 10];
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	expect_bad(big, A "longer than 4096 bytes");
 #undef A
+}
+
+/* Whatever a message quotes, the log file gets one line per message:
+ * control characters are written as \xHH. */
+static void test_log_one_line(void)
+{
+	char path[] = "/tmp/st-test-log.XXXXXX", buf[512];
+	int fd = mkstemp(path);
+	ssize_t n;
+
+	CHECK(fd >= 0);
+	CHECK(st_log_open_file(path) == 0);
+	st_err("unknown entry 'q\n2026-11-30T12:00:00.000Z seccomp-trace[1] info: forged\r'");
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	CHECK(n > 0);
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK(strchr(buf, '\n') == buf + n - 1);
+	CHECK_CONTAINS(buf, "'q\\x0a2026-11-30T12:00:00.000Z seccomp-trace[1] info: forged\\x0d'");
+	close(fd);
+	unlink(path);
 }
 
 static void test_annotation_crio(void)
@@ -151,5 +178,6 @@ int main(void)
 	RUN(test_state);
 	RUN(test_annotation_grammar);
 	RUN(test_annotation_crio);
+	RUN(test_log_one_line);
 	return CHECK_DONE();
 }
