@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 
@@ -129,6 +130,31 @@ static bool add_target(const struct st_pins *p, const struct st_key *key,
 	return false;
 }
 
+/* add_target, waiting while the key is another tracer's: mostly one whose
+ * container has just ended and whose namespace's inode number the kernel
+ * has given to this container already (proc inode numbers are reused at
+ * once: fs/proc/generic.c proc_alloc_inum), while it writes its profile.
+ * A real conflict (two traces of one namespace) fails after
+ * ST_ARM_WAIT_MS. */
+#define ST_ARM_WAIT_MS 3000
+static bool add_target_waiting(const struct st_pins *p, const struct st_key *key,
+			       const struct st_target *val)
+{
+	const struct timespec step = {.tv_nsec = 10 * 1000 * 1000};
+
+	for (int waited = 0;; waited += 10) {
+		if (add_target(p, key, val))
+			return true;
+		if (errno != EEXIST || waited >= ST_ARM_WAIT_MS)
+			return false;
+		if (waited == 0)
+			st_debug("%s %u is another trace's: waiting for it to end",
+				 key_kind_name(key->kind), key->inum);
+		nanosleep(&step, NULL);
+		errno = EEXIST;
+	}
+}
+
 int st_slot_arm(struct st_slot *s, const struct st_pins *p, const struct st_target_spec *spec,
 		uint32_t viewer_pidns, struct st_error *err)
 {
@@ -145,7 +171,9 @@ int st_slot_arm(struct st_slot *s, const struct st_pins *p, const struct st_targ
 
 	/* A previous tracer of the slot left it frozen. */
 	set_frozen(p, s->index, false);
-	if (!add_target(p, &key, &val)) {
+	/* A PID namespace's key taken is the shared case below, not a wait. */
+	if (spec->kind == ST_KEY_PIDNS && spec->mntns ? !add_target(p, &key, &val)
+						      : !add_target_waiting(p, &key, &val)) {
 		if (errno != EEXIST || spec->kind != ST_KEY_PIDNS || !spec->mntns)
 			goto fail;
 		/* Another container of this PID namespace is traced: this one is
@@ -154,7 +182,7 @@ int st_slot_arm(struct st_slot *s, const struct st_pins *p, const struct st_targ
 		key = (struct st_key){.kind = ST_KEY_MNTNS, .inum = spec->mntns};
 		val.flags |= ST_TARGET_MNTNS | ST_TARGET_SHARED;
 		val.inum = spec->mntns;
-		if (!add_target(p, &key, &val))
+		if (!add_target_waiting(p, &key, &val))
 			goto fail;
 		st_info("PID namespace %u is traced for another container too: this one is told "
 			"apart by its mount namespace %u",

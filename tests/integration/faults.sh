@@ -6,8 +6,22 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../containers.sh"
 
-# The tracer is SIGKILLed while the container runs: the old file stays as it was.
 mkdir -p "$T/out"
+# Two traces of one mount namespace (the hook given twice, the host's PID
+# namespace): the second fails the create with one line naming it, once it
+# has waited (3 s) for the first to end, as a tracer still writing the
+# profile of a container whose namespace number was just reused does.
+ct_bundle "$T/twice" --annotation "of:$T/out/twice.json" --log "$T/twice.log" -- true
+jq '.linux.namespaces |= map(select(.type != "pid")) | .hooks |= with_entries(.value += .value)' \
+	"$T/twice/config.json" >"$T/twice/c.json" && mv "$T/twice/c.json" "$T/twice/config.json"
+start=$SECONDS
+! ct_run runc "$T/twice" "st-fault-$$-twice" >"$T/twice.out" 2>&1 || die "a doubled trace was accepted"
+took=$((SECONDS - start))
+grep -q "seccomp-trace: mount namespace [0-9]* is already being traced by another seccomp-trace" "$T/twice.out" ||
+	die "doubled trace: $(cat "$T/twice.out")"
+[ $took -ge 3 ] && [ $took -le 10 ] || die "doubled trace: failed after $took s, not after waiting 3 s"
+
+# The tracer is SIGKILLed while the container runs: the old file stays as it was.
 old='{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[]}'
 echo "$old" >"$T/out/p.json"
 ct_bundle "$T/b1" --annotation "of:$T/out/p.json" --log "$T/k.log" -- sh -c 'sleep 1; true'
