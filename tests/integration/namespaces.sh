@@ -96,7 +96,8 @@ ct_podman rm "st-ns-$$-x" >/dev/null
 check_pair "$T/x.json" "$T/y.json"
 
 ct_podman pod create --name "st-ns-$$-pod" --share pid >/dev/null
-trap 'ct_podman pod rm -f "st-ns-$$-pod" >/dev/null 2>&1 || true; st_on_exit' EXIT
+rm_pod() { ct_podman pod rm -f "st-ns-$$-pod" >/dev/null 2>&1 || true; }
+st_at_exit rm_pod
 prun -d --pod "st-ns-$$-pod" --name "st-ns-$$-p1" --annotation "$ann=of:$T/p1.json" "$CT_IMAGE" \
 	stprobe membarrier sleep:2000 >/dev/null
 prun --rm --pod "st-ns-$$-pod" --annotation "$ann=of:$T/p2.json" "$CT_IMAGE" stprobe sched_getattr ||

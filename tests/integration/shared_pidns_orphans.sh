@@ -20,7 +20,8 @@ ct_hooks_dir "$T/hooks" --log "$T/podman.log"
 ann=io.containers.trace-syscall
 prun() { ct_podman --hooks-dir "$T/hooks" run --network none "$@"; }
 A=st-orph-$$-a
-trap 'ct_podman rm -f "$A" "$A-2" >/dev/null 2>&1 || true; st_on_exit' EXIT
+rm_a() { ct_podman rm -f "$A" "$A-2" >/dev/null 2>&1 || true; }
+st_at_exit rm_a
 # ( ( ...) & ): the outer subshell exits at once, its child is orphaned.
 orphan() { echo "( ( sleep 0.3; stprobe $1 ) & )"; }
 

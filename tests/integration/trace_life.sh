@@ -97,7 +97,8 @@ done
 ct_bundle "$T/killed" --annotation "of:$T/out/killed.json" --log "$T/killed.log" -- sleep 30
 ct_run runc "$T/killed" "st-life-$$-killed" >/dev/null &
 ctr=$!
-trap 'runc --root "$CT_STATE/runc" kill "st-life-$$-killed" KILL 2>/dev/null || true; st_on_exit' EXIT
+kill_ctr() { runc --root "$CT_STATE/runc" kill "st-life-$$-killed" KILL 2>/dev/null || true; }
+st_at_exit kill_ctr
 for _ in $(seq 100); do grep -q 'tracing container' "$T/killed.log" 2>/dev/null && break; sleep 0.05; done
 tracer=$(sed -n 's/.*seccomp-trace\[[^]]*\]\[\([0-9]*\)\] info: tracing container.*/\1/p' "$T/killed.log")
 [ -n "$tracer" ] && kill -0 "$tracer" || die "tracer process not found: $(cat "$T/killed.log")"
