@@ -79,18 +79,25 @@ struct {
 } st_setup_tasks SEC(".maps");
 
 /* Per task (threads too, so that an exec by a thread that is not the leader
- * keeps it): the mount namespace of the process that brought the task's
- * lineage into its PID namespace, as it was then. Written once, when the
- * task is forked (sched_process_fork), from its creator's: the container a
- * task in a shared PID namespace belongs to (resolve_shared). The creator is
- * the forking task itself, in the kernel, before the child can run: an
- * orphan's adoptive parent (the namespace's init, a child subreaper) never
- * enters into it. mntns_id: mntns_id_of() (an inode number is reused once
- * its namespace is gone). */
-struct st_origin {
+ * keeps it), for its own PID namespace and the ST_ORIGIN_LEVELS - 1 it is
+ * nested in: the mount namespace of the process that brought the task's
+ * lineage into that namespace, as it was then. at[d]: the namespace d
+ * levels up from the task's own (a nested namespace's tasks are counted by
+ * an outer trace only when their lineage came from its container). Written
+ * once, when the task is forked (sched_process_fork), from its creator's:
+ * the container a task in a shared PID namespace belongs to
+ * (resolve_shared). The creator is the forking task itself, in the kernel,
+ * before the child can run: an orphan's adoptive parent (the namespace's
+ * init, a child subreaper) never enters into it. mntns_id: mntns_id_of()
+ * (an inode number is reused once its namespace is gone); 0: not known. */
+struct st_origin_at {
 	__u32 mntns;
 	__u32 pad;
 	__u64 mntns_id;
+};
+
+struct st_origin {
+	struct st_origin_at at[ST_ORIGIN_LEVELS];
 };
 
 struct {
@@ -154,6 +161,13 @@ static __always_inline __u64 mntns_id_of(struct mnt_namespace *ns)
 	if (bpf_core_field_exists(ns->ns.ns_id))
 		return BPF_CORE_READ(ns, ns.ns_id);
 	return (__u64)ns;
+}
+
+/* Mount namespace ns as an origin (struct st_origin). */
+static __always_inline struct st_origin_at origin_at(struct mnt_namespace *ns)
+{
+	return (struct st_origin_at){.mntns = BPF_CORE_READ(ns, ns.inum),
+				     .mntns_id = mntns_id_of(ns)};
 }
 
 /* The current process's PID in the namespace at `level` (0 if it has none
@@ -380,26 +394,33 @@ enum owner {
 	OWNER_OTHER, /* the target *other names */
 };
 
-/* The current task is in the PID namespace of target t, at t's level, but
- * not in t's container's mount namespace (rare): another traced container
- * sharing the namespace, a process of t's container that entered a mount
- * namespace of its own, or a neighbour, whose calls are counted and left
- * out. Decided by the task's origin, recorded when it was forked
- * (sched_process_fork below): reparenting, exec counts and the order in
- * which parent and child run say nothing. */
-__noinline int resolve_shared(struct st_target *t, struct st_key *other)
+/* The current task is in the PID namespace of target t, `depth` levels
+ * below t's (0: in t's own, more: in a namespace nested in it), but not in
+ * t's container's mount namespace (rare): another traced container sharing
+ * the namespace, a process of t's container that entered a mount namespace
+ * (or a nested PID namespace) of its own, or a neighbour, whose calls are
+ * counted and left out. Decided by the task's origin in t's namespace,
+ * recorded when it was forked (sched_process_fork below): reparenting, exec
+ * counts and the order in which parent and child run say nothing. */
+__noinline int resolve_shared(struct st_target *t, __u32 depth, struct st_key *other)
 {
-	struct st_origin *o;
+	struct st_origin_at *o = NULL;
+	struct st_origin *origin;
 	struct st_target *ot;
 
 	if (!t || !other)
 		return OWNER_NONE;
+	/* Another traced container's own processes: one lookup (a nested
+	 * namespace's tasks are told by their origin alone). */
 	*other = (struct st_key){.kind = ST_KEY_MNTNS, .inum = mntns_of(current_task())};
-	if (bpf_map_lookup_elem(&st_targets, other))
+	if (depth == 0 && bpf_map_lookup_elem(&st_targets, other))
 		return OWNER_OTHER;
-	o = bpf_task_storage_get(&st_origins, bpf_get_current_task_btf(), 0, 0);
+	origin = bpf_task_storage_get(&st_origins, bpf_get_current_task_btf(), 0, 0);
+	if (origin && depth < ST_ORIGIN_LEVELS)
+		o = &origin->at[depth];
 	/* No origin: forked before the program was attached (only a target's
-	 * init, told apart by its tgid, is of a traced container then). */
+	 * init, told apart by its tgid, is of a traced container then), or
+	 * nested too deep. */
 	if (o && o->mntns_id) {
 		if (o->mntns == t->mntns && o->mntns_id == t->mntns_id)
 			return OWNER_T;
@@ -588,11 +609,11 @@ static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
 	if (!t->init_tgid)
 		__sync_val_compare_and_swap(&t->init_tgid, 0, tgid);
 	init = tgid == t->init_tgid;
-	/* A task of t's PID namespace outside t's container's mount namespace
-	 * may be another container's (rare: resolve_shared). The init is
-	 * t's by definition. */
-	if (L == level && t->mntns && !init && mntns_of(task) != t->mntns) {
-		switch (resolve_shared(t, &other)) {
+	/* A task of t's PID namespace, or of one nested in it, outside t's
+	 * container's mount namespace may be another container's (rare:
+	 * resolve_shared). The init is t's by definition. */
+	if (t->mntns && !init && mntns_of(task) != t->mntns) {
+		switch (resolve_shared(t, level - L, &other)) {
 		case OWNER_T:
 			break;
 		case OWNER_OTHER:
@@ -732,36 +753,41 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 }
 
 /* Every fork and clone of the host (far rarer than syscalls): the child's
- * origin (struct st_origin) in a PID namespace other than the host's. A
- * child created from a lower level (a runtime's init, a process `exec`
- * brings in: created in the container's mount namespace) is its own
- * origin; one created in its namespace by a task with an origin has that
- * one; a creator without one (forked before the program was attached: a
- * traced container's init) passes its mount namespace. parent: the forking
- * task (`current`, the creator even under CLONE_PARENT). */
+ * origin (struct st_origin) in each PID namespace it is in but the host's,
+ * up to ST_ORIGIN_LEVELS. In a namespace the child enters here (deeper than
+ * its creator's: a runtime's init, a process `exec` brings in, the first
+ * process of a nested namespace) it is its own origin: its mount namespace.
+ * In its creator's namespace and those around it, it has the creator's
+ * origin there; a creator without one (forked before the program was
+ * attached: a traced container's init) passes its mount namespace. parent:
+ * the forking task (`current`, the creator even under CLONE_PARENT). */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct st_origin o = {}, *po = NULL;
-	struct mnt_namespace *ns;
-	unsigned int level;
+	struct st_origin_at own, creator;
+	unsigned int level, plevel;
 
 	if (!parent || !child)
 		return 0;
 	level = BPF_CORE_READ(child, thread_pid, level);
 	if (level == 0)
 		return 0;
-	if (BPF_CORE_READ(parent, thread_pid, level) == level) {
+	plevel = BPF_CORE_READ(parent, thread_pid, level);
+	own = origin_at(BPF_CORE_READ(child, nsproxy, mnt_ns));
+	creator = origin_at(BPF_CORE_READ(parent, nsproxy, mnt_ns));
+	if (plevel)
 		po = bpf_task_storage_get(&st_origins, parent, 0, 0);
-		ns = BPF_CORE_READ(parent, nsproxy, mnt_ns);
-	} else {
-		ns = BPF_CORE_READ(child, nsproxy, mnt_ns);
-	}
-	if (po) {
-		o = *po;
-	} else {
-		o.mntns = BPF_CORE_READ(ns, ns.inum);
-		o.mntns_id = mntns_id_of(ns);
+	for (unsigned int d = 0; d < ST_ORIGIN_LEVELS && d < level; d++) {
+		/* the namespace at level - d; the creator's is at plevel */
+		unsigned int up = plevel + d - level;
+
+		if (level - d > plevel)
+			o.at[d] = own;
+		else if (!po)
+			o.at[d] = creator;
+		else if (up < ST_ORIGIN_LEVELS)
+			o.at[d] = po->at[up];
 	}
 	/* No memory: the child has no origin, and its calls outside its
 	 * container's mount namespace are counted as a neighbour's. */

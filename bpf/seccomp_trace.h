@@ -24,6 +24,11 @@
 #endif
 /* Kernel's MAX_PID_NS_LEVEL. */
 #define ST_MAX_PIDNS_LEVEL 32
+/* PID namespaces a task's origin is kept for: its own and the ones it is
+ * nested in, up to this many levels in all. A task nested deeper below a
+ * traced container's PID namespace, outside that container's mount
+ * namespace, is a neighbour's to that trace (counted, left out). */
+#define ST_ORIGIN_LEVELS 8
 
 /* Syscall ABI of one event. On x86-64: native, ia32 compat (TS_COMPAT), x32. */
 enum st_abi {
