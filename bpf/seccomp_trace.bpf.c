@@ -357,6 +357,23 @@ __noinline int setup_phase(void)
 	return own_filter(task) ? PHASE_ALLOWANCE : PHASE_SETUP;
 }
 
+/* An init forked while the program was detached (before the hook attached
+ * it: the usual case) has no origin, and its children would take, as
+ * theirs, the mount namespace it is in when they are forked: not t's once
+ * the init entered one of its own (an entrypoint of `unshare -m ...`), and
+ * they would be left out as a neighbour's. It is t's by definition: its
+ * origin in t's namespace is t's mount namespace. An origin from its fork
+ * (a trace was running then) is kept. */
+static __always_inline void init_origin(struct task_struct *task, struct st_target *t)
+{
+	struct st_origin o = {};
+
+	if (!t->mntns_id)
+		return;
+	o.at[0] = (struct st_origin_at){.mntns = t->mntns, .mntns_id = t->mntns_id};
+	bpf_task_storage_get(&st_origins, task, &o, BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
 /* The init's phase, kept in the target: it runs until the init exec'd. */
 __noinline int init_phase(struct st_target *t)
 {
@@ -381,6 +398,8 @@ __noinline int init_phase(struct st_target *t)
 		__sync_fetch_and_or(&t->init_state, ST_INIT_STARTED);
 		return PHASE_WORKLOAD;
 	}
+	/* before its exec: the thread that execs makes the execve call here */
+	init_origin(task, t);
 	if (!own_filter(task))
 		return PHASE_SETUP;
 	if (!(state & ST_INIT_FILTERED))

@@ -95,6 +95,17 @@ ct_podman wait "st-ns-$$-x" >/dev/null
 ct_podman rm "st-ns-$$-x" >/dev/null
 check_pair "$T/x.json" "$T/y.json"
 
+# The init itself enters a mount namespace of its own (an entrypoint of
+# `unshare -m ...`, with a user namespace: no capability needed), then
+# starts the workload: its children are the container's, not neighbours.
+: >"$T/podman.log"
+prun --rm --annotation "$ann=of:$T/u.json" "$CT_IMAGE" \
+	unshare -Urm sh -c 'stprobe membarrier; stprobe sched_getattr' >/dev/null ||
+	die "podman: unshare -Urm as the init did not run"
+ct_wait_file "$T/u.json" || die "no profile for the init that unshares: $(tail -n5 "$T/podman.log")"
+assert_allows "$T/u.json" membarrier sched_getattr
+! grep -q 'were left out' "$T/podman.log" || die "the init's own children were left out: $(grep 'left out' "$T/podman.log")"
+
 ct_podman pod create --name "st-ns-$$-pod" --share pid >/dev/null
 rm_pod() { ct_podman pod rm -f "st-ns-$$-pod" >/dev/null 2>&1 || true; }
 st_at_exit rm_pod
