@@ -5,7 +5,7 @@
 # once by runc. Container i (0..31) runs
 #   stprobe <the syscalls of bit set i> write sleep:600000
 # over five syscalls no busybox/runc start-up makes after the seccomp load
-# (membarrier getcpu kcmp sched_getattr mkdir): 32 distinct combinations.
+# (membarrier getitimer kcmp sched_getattr mkdir): 32 distinct combinations.
 # At each level:
 #   - the containers added are started at once (a burst): their hook times
 #   - 5 more containers (`true`) are started one after the other: the hook
@@ -29,7 +29,7 @@ bench_cleanup_containers
 trap 'rc=$?; set +e; bench_cleanup_containers; exit $rc' EXIT
 note_machine "scale start"
 
-calls5=(membarrier getcpu kcmp sched_getattr mkdir)
+calls5=(membarrier getitimer kcmp sched_getattr mkdir)
 args_of() { # I: stprobe's arguments for container I
 	local i=$1 b a=()
 	for b in 0 1 2 3 4; do

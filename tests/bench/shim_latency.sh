@@ -60,6 +60,7 @@ measure() {
 	EOF
 	chmod +x "$W/logrunc"
 	printf 'requests = annotation env\nhook-args = --log %s/hook.log\n' "$W" >"$W/runtime.conf"
+	export SECCOMP_TRACE_RUNTIME_CONFIG=$W/runtime.conf # the shim run by hand below too
 	ct_dockerd_start --runtime seccomp-trace="$SHIM" --runtime logrunc="$W/logrunc" \
 		--env SECCOMP_TRACE_RUNTIME_CONFIG="$W/runtime.conf"
 	ct_docker_image
