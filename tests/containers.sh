@@ -154,6 +154,16 @@ ct_hooks_dir() {
 		"$(dirname "$ST_BIN")/hooks.d/seccomp-trace.json" >"$dir/seccomp-trace.json"
 }
 
+# podman with the busybox image and a hooks.d of the build's hook logging to
+# LOG ($T/hooks); then ct_prun runs a container through it (the annotation
+# asks for a trace).
+# ct_podman_traced LOG
+ct_podman_traced() {
+	ct_podman_image
+	ct_hooks_dir "$T/hooks" --log "$1"
+}
+ct_prun() { ct_podman --hooks-dir "$T/hooks" run --network none "$@"; }
+
 # ---- Docker and the containerd it runs: private daemons ----
 # A test starts its own dockerd (ct_dockerd_start), shares it between its
 # cases and has it stopped by pid when it ends (needs tests/lib.sh). Nothing

@@ -76,10 +76,8 @@ grep -q 'info: [0-9]* calls of processes outside the container, in the PID names
 # podman: --pid=container:X, and a pod that shares its PID namespace (its
 # infra container, untraced, holds it). The traced ones get sched_getattr /
 # membarrier, the untraced neighbour getitimer.
-ct_podman_image
-ct_hooks_dir "$T/hooks" --log "$T/podman.log"
+ct_podman_traced "$T/podman.log"
 ann=io.containers.trace-syscall
-prun() { ct_podman --hooks-dir "$T/hooks" run --network none "$@"; }
 check_pair() { # FIRST SECOND
 	ct_wait_file "$1" && ct_wait_file "$2" || die "no profiles: $(tail -n5 "$T/podman.log")"
 	assert_allows "$1" membarrier
@@ -87,10 +85,10 @@ check_pair() { # FIRST SECOND
 	assert_allows "$2" sched_getattr
 	assert_lacks "$2" membarrier getitimer
 }
-prun -d --name "st-ns-$$-x" --annotation "$ann=of:$T/x.json" "$CT_IMAGE" stprobe membarrier sleep:2000 >/dev/null
-prun --rm --pid="container:st-ns-$$-x" --annotation "$ann=of:$T/y.json" "$CT_IMAGE" stprobe sched_getattr ||
+ct_prun -d --name "st-ns-$$-x" --annotation "$ann=of:$T/x.json" "$CT_IMAGE" stprobe membarrier sleep:2000 >/dev/null
+ct_prun --rm --pid="container:st-ns-$$-x" --annotation "$ann=of:$T/y.json" "$CT_IMAGE" stprobe sched_getattr ||
 	die "podman: a second traced container in X's PID namespace did not run"
-prun --rm --pid="container:st-ns-$$-x" "$CT_IMAGE" stprobe loop:getitimer:1000
+ct_prun --rm --pid="container:st-ns-$$-x" "$CT_IMAGE" stprobe loop:getitimer:1000
 ct_podman wait "st-ns-$$-x" >/dev/null
 ct_podman rm "st-ns-$$-x" >/dev/null
 check_pair "$T/x.json" "$T/y.json"
@@ -99,7 +97,7 @@ check_pair "$T/x.json" "$T/y.json"
 # `unshare -m ...`, with a user namespace: no capability needed), then
 # starts the workload: its children are the container's, not neighbours.
 : >"$T/podman.log"
-prun --rm --annotation "$ann=of:$T/u.json" "$CT_IMAGE" \
+ct_prun --rm --annotation "$ann=of:$T/u.json" "$CT_IMAGE" \
 	unshare -Urm sh -c 'stprobe membarrier; stprobe sched_getattr' >/dev/null ||
 	die "podman: unshare -Urm as the init did not run"
 ct_wait_file "$T/u.json" || die "no profile for the init that unshares: $(tail -n5 "$T/podman.log")"
@@ -109,11 +107,11 @@ assert_allows "$T/u.json" membarrier sched_getattr
 ct_podman pod create --name "st-ns-$$-pod" --share pid >/dev/null
 rm_pod() { ct_podman pod rm -f "st-ns-$$-pod" >/dev/null 2>&1 || true; }
 st_at_exit rm_pod
-prun -d --pod "st-ns-$$-pod" --name "st-ns-$$-p1" --annotation "$ann=of:$T/p1.json" "$CT_IMAGE" \
+ct_prun -d --pod "st-ns-$$-pod" --name "st-ns-$$-p1" --annotation "$ann=of:$T/p1.json" "$CT_IMAGE" \
 	stprobe membarrier sleep:2000 >/dev/null
-prun --rm --pod "st-ns-$$-pod" --annotation "$ann=of:$T/p2.json" "$CT_IMAGE" stprobe sched_getattr ||
+ct_prun --rm --pod "st-ns-$$-pod" --annotation "$ann=of:$T/p2.json" "$CT_IMAGE" stprobe sched_getattr ||
 	die "podman: a second traced container of the pod did not run"
-prun --rm --pod "st-ns-$$-pod" "$CT_IMAGE" stprobe loop:getitimer:1000
+ct_prun --rm --pod "st-ns-$$-pod" "$CT_IMAGE" stprobe loop:getitimer:1000
 ct_podman wait "st-ns-$$-p1" >/dev/null
 check_pair "$T/p1.json" "$T/p2.json"
 note ok

@@ -16,20 +16,18 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../containers.sh"
 
-ct_podman_image
-ct_hooks_dir "$T/hooks" --log "$T/podman.log"
+ct_podman_traced "$T/podman.log"
 ann=io.containers.trace-syscall
-prun() { ct_podman --hooks-dir "$T/hooks" run --network none "$@"; }
 A=st-nest-$$-a
 rm_a() { ct_podman rm -f "$A" >/dev/null 2>&1 || true; }
 st_at_exit rm_a
 
-prun -d --name "$A" --cap-add SYS_ADMIN --annotation "$ann=of:$T/a.json" "$CT_IMAGE" \
+ct_prun -d --name "$A" --cap-add SYS_ADMIN --annotation "$ann=of:$T/a.json" "$CT_IMAGE" \
 	sh -c 'unshare -pf --mount-proc stprobe must:sched_getattr; exec stprobe membarrier sleep:6000' >/dev/null
-prun --rm --pid="container:$A" --cap-add SYS_PTRACE "$CT_IMAGE" \
+ct_prun --rm --pid="container:$A" --cap-add SYS_PTRACE "$CT_IMAGE" \
 	sh -c 'unshare -Urpf stprobe must:getitimer && unshare -Urmpf unshare -pf stprobe must:kcmp' ||
 	die "B: no nested PID namespaces in A's (user namespaces in a container)"
-prun --rm --pid="container:$A" --cap-add SYS_ADMIN --annotation "$ann=of:$T/c.json" "$CT_IMAGE" \
+ct_prun --rm --pid="container:$A" --cap-add SYS_ADMIN --annotation "$ann=of:$T/c.json" "$CT_IMAGE" \
 	unshare -pf --mount-proc stprobe socket:unix || die "C, traced, did not run in A's PID namespace"
 ct_podman wait "$A" >/dev/null
 ct_wait_file "$T/a.json" && ct_wait_file "$T/c.json" || die "no profiles: $(tail -n5 "$T/podman.log")"

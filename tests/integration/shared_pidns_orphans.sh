@@ -15,10 +15,8 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../containers.sh"
 
-ct_podman_image
-ct_hooks_dir "$T/hooks" --log "$T/podman.log"
+ct_podman_traced "$T/podman.log"
 ann=io.containers.trace-syscall
-prun() { ct_podman --hooks-dir "$T/hooks" run --network none "$@"; }
 A=st-orph-$$-a
 rm_a() { ct_podman rm -f "$A" "$A-2" >/dev/null 2>&1 || true; }
 st_at_exit rm_a
@@ -26,14 +24,14 @@ st_at_exit rm_a
 orphan() { echo "( ( sleep 0.3; stprobe $1 ) & )"; }
 
 # Round 1. A's own orphan: in a mount namespace of its own, adopted by A's init.
-prun -d --name "$A" --cap-add SYS_ADMIN --annotation "$ann=of:$T/a.json" "$CT_IMAGE" \
+ct_prun -d --name "$A" --cap-add SYS_ADMIN --annotation "$ann=of:$T/a.json" "$CT_IMAGE" \
 	sh -c "unshare -m sh -c '$(orphan sched_getattr)'; exec stprobe membarrier sleep:7000" >/dev/null
 # B: an extra exec (sh -c in sh -c) matches A's two.
-prun --rm --pid="container:$A" "$CT_IMAGE" sh -c "sh -c '$(orphan getitimer)'; sleep 1.2" ||
+ct_prun --rm --pid="container:$A" "$CT_IMAGE" sh -c "sh -c '$(orphan getitimer)'; sleep 1.2" ||
 	die "B did not run in A's PID namespace"
 # C, traced: unshare and sh, two execs; its orphan is in a mount namespace
 # no trace has.
-prun --rm --pid="container:$A" --cap-add SYS_ADMIN --cap-add SYS_PTRACE \
+ct_prun --rm --pid="container:$A" --cap-add SYS_ADMIN --cap-add SYS_PTRACE \
 	--annotation "$ann=of:$T/c.json" "$CT_IMAGE" unshare -m sh -c "$(orphan kcmp); sleep 1.2" ||
 	die "C, traced, did not run in A's PID namespace"
 ct_podman wait "$A" >/dev/null
@@ -44,8 +42,8 @@ assert_allows "$T/c.json" kcmp
 assert_lacks "$T/c.json" membarrier sched_getattr getitimer
 
 # Round 2: one exec each side, the reviewer's case.
-prun -d --name "$A-2" --annotation "$ann=of:$T/a2.json" "$CT_IMAGE" stprobe membarrier sleep:3500 >/dev/null
-prun --rm --pid="container:$A-2" "$CT_IMAGE" sh -c "$(orphan getitimer); sleep 1.2" ||
+ct_prun -d --name "$A-2" --annotation "$ann=of:$T/a2.json" "$CT_IMAGE" stprobe membarrier sleep:3500 >/dev/null
+ct_prun --rm --pid="container:$A-2" "$CT_IMAGE" sh -c "$(orphan getitimer); sleep 1.2" ||
 	die "D did not run in A's PID namespace"
 ct_podman wait "$A-2" >/dev/null
 ct_wait_file "$T/a2.json" || die "no profile: $(tail -n5 "$T/podman.log")"
