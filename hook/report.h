@@ -42,6 +42,8 @@ struct st_report_entry {
 	uint32_t sets;	       /* bit per enum st_origin: every set it was seen in */
 	bool in_profile;       /* the profile written lets it through (by name) */
 	bool has_first;	       /* the first process is known (never for ASSUMED) */
+	bool allowance_rule;   /* ASSUMED and let through only by the profile's
+				* runtime allowance rule (allowance.h's comment) */
 	char *comm;	       /* printable (st_printable); the process's name */
 	char *exe;	       /* printable; NULL when it could not be resolved */
 	uint32_t pid;	       /* in the container's PID namespace */

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "allowance.h"
 #include "check.h"
 #include "fileio.h"
 #include "report.h"
@@ -105,6 +106,56 @@ static void test_in_profile(void)
 	CHECK(st_report_build(&res, NULL, p, &r, &err) == 0);
 	CHECK(find(&r, "mount") && find(&r, "mount")->in_profile);
 	CHECK(find(&r, "membarrier") && !find(&r, "membarrier")->in_profile);
+	st_report_free(&r);
+	st_trace_result_free(&res);
+	st_profile_free(p);
+}
+
+static void add_rule(struct st_profile *p, char **names, size_t n, const char *comment)
+{
+	struct st_rule rule = {.action = strdup("SCMP_ACT_ALLOW")};
+	struct st_error err = {0};
+
+	CHECK(strv_copy(&rule.names, &rule.n_names, names, n, &err) == 0);
+	rule.comment = comment ? strdup(comment) : NULL;
+	CHECK(st_profile_add_rule(p, &rule, &err) == 0);
+}
+
+/* Calls never seen that only the runtime allowance rule lets through are
+ * told apart from the other assumed ones (a signal return), in the model and
+ * in markdown; one also in another rule is not the allowance's alone. */
+static void test_allowance_rule(void)
+{
+	struct st_trace_result res;
+	struct st_profile *p = st_profile_new();
+	struct st_error err = {0};
+	struct st_report_info info = {.profile = "/tmp/p.json"};
+	struct st_sysset in = {0};
+	struct st_report r;
+	char *plain[] = {"rt_sigreturn", "gettid"}, *allowance[] = {"getppid", "gettid", "capset"};
+	char *text = NULL;
+	size_t len;
+
+	trace(&res);
+	p->default_action = strdup("SCMP_ACT_ERRNO");
+	add_rule(p, plain, 2, NULL);
+	add_rule(p, allowance, 3, ST_ALLOWANCE_COMMENT ": what runc may do");
+	st_sysset_add(&in, ST_ABI_NATIVE, SYS_rt_sigreturn);
+	st_sysset_add(&in, ST_ABI_NATIVE, SYS_getppid);
+	st_sysset_add(&in, ST_ABI_NATIVE, SYS_gettid);
+	CHECK(st_report_build(&res, &in, p, &r, &err) == 0);
+	CHECK(find(&r, "getppid") && find(&r, "getppid")->allowance_rule);
+	CHECK(find(&r, "gettid") && !find(&r, "gettid")->allowance_rule);
+	CHECK(find(&r, "rt_sigreturn") && !find(&r, "rt_sigreturn")->allowance_rule);
+	/* seen (under the filter): not assumed, whatever rule has it */
+	CHECK(find(&r, "capset") && !find(&r, "capset")->allowance_rule);
+	CHECK(st_report_render(&r, &info, ST_REPORT_MARKDOWN, &text, &len, &err) == 0);
+	CHECK_CONTAINS(text, "3 assumed (1 of them in the runtime allowance rule).");
+	CHECK_CONTAINS(text, "loading the filter and their exec)**\n\n"
+			     "- `getppid` — no process (never seen)\n\n**Assumed");
+	CHECK_CONTAINS(text, "- `gettid` — no process (never seen)\n"
+			     "- `rt_sigreturn` — no process (never seen)\n");
+	free(text);
 	st_report_free(&r);
 	st_trace_result_free(&res);
 	st_profile_free(p);
@@ -301,6 +352,7 @@ int main(void)
 	RUN(test_build);
 	RUN(test_in_profile);
 	RUN(test_markdown);
+	RUN(test_allowance_rule);
 	RUN(test_round_trip);
 	RUN(test_find);
 	RUN(test_refused);
