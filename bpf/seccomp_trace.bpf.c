@@ -79,10 +79,11 @@ struct {
 } st_setup_tasks SEC(".maps");
 
 /* Per task (threads too, so that an exec by a thread that is not the leader
- * keeps it), for its own PID namespace and the ST_ORIGIN_LEVELS - 1 it is
- * nested in: the mount namespace of the process that brought the task's
- * lineage into that namespace, as it was then. at[d]: the namespace d
- * levels up from the task's own (a nested namespace's tasks are counted by
+ * keeps it), for each PID namespace it is in down to level ST_ORIGIN_LEVELS:
+ * the mount namespace of the process that brought the task's lineage into
+ * that namespace, as it was then. at[l - 1]: the namespace at absolute level
+ * l (the host's is 0), where a target at level l looks, however deep the
+ * task itself is nested below it (a nested namespace's tasks are counted by
  * an outer trace only when their lineage came from its container). Written
  * once, when the task is forked (sched_process_fork), from its creator's:
  * the container a task in a shared PID namespace belongs to
@@ -161,6 +162,24 @@ static __always_inline __u64 mntns_id_of(struct mnt_namespace *ns)
 	if (bpf_core_field_exists(ns->ns.ns_id))
 		return BPF_CORE_READ(ns, ns.ns_id);
 	return (__u64)ns;
+}
+
+/* The index of level l's origin (struct st_origin); -1 past what is kept. */
+static __always_inline int origin_index(__u32 l)
+{
+	return l >= 1 && l <= ST_ORIGIN_LEVELS ? (int)((l - 1) & (ST_ORIGIN_LEVELS - 1)) : -1;
+}
+
+/* A task with no origin was forked while no trace ran (before the fork
+ * program's link was made; the traced inits are told apart by their tgid),
+ * or the kernel had no memory for it then. */
+static __always_inline bool forked_untraced(struct task_struct *task)
+{
+	struct st_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&st_config, &zero);
+	return cfg && BPF_CORE_READ(task, start_time) < cfg->fork_attached_ns;
 }
 
 /* Mount namespace ns as an origin (struct st_origin). */
@@ -366,11 +385,12 @@ __noinline int setup_phase(void)
  * (a trace was running then) is kept. */
 static __always_inline void init_origin(struct task_struct *task, struct st_target *t)
 {
+	int i = origin_index(BPF_CORE_READ(task, thread_pid, level));
 	struct st_origin o = {};
 
-	if (!t->mntns_id)
+	if (!t->mntns_id || i < 0)
 		return;
-	o.at[0] = (struct st_origin_at){.mntns = t->mntns, .mntns_id = t->mntns_id};
+	o.at[i] = (struct st_origin_at){.mntns = t->mntns, .mntns_id = t->mntns_id};
 	bpf_task_storage_get(&st_origins, task, &o, BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
@@ -413,33 +433,34 @@ enum owner {
 	OWNER_OTHER, /* the target *other names */
 };
 
-/* The current task is in the PID namespace of target t, `depth` levels
- * below t's (0: in t's own, more: in a namespace nested in it), but not in
- * t's container's mount namespace (rare): another traced container sharing
- * the namespace, a process of t's container that entered a mount namespace
- * (or a nested PID namespace) of its own, or a neighbour, whose calls are
- * counted and left out. Decided by the task's origin in t's namespace,
- * recorded when it was forked (sched_process_fork below): reparenting, exec
- * counts and the order in which parent and child run say nothing. */
-__noinline int resolve_shared(struct st_target *t, __u32 depth, struct st_key *other)
+/* The current task, at PID namespace level `level`, is in the PID namespace
+ * of target t, at level L (L == level: in t's own, more: in a namespace
+ * nested in it), but not in t's container's mount namespace (rare): another
+ * traced container sharing the namespace, a process of t's container that
+ * entered a mount namespace (or a nested PID namespace) of its own, or a
+ * neighbour, whose calls are counted and left out. Decided by the task's
+ * origin in t's namespace, recorded when it was forked (sched_process_fork
+ * below): reparenting, exec counts and the order in which parent and child
+ * run say nothing. A task whose origin there is not known is counted as
+ * unattributed (the trace is incomplete), unless it was forked while no
+ * trace ran. */
+__noinline int resolve_shared(struct st_target *t, __u32 L, __u32 level, struct st_key *other)
 {
 	struct st_origin_at *o = NULL;
 	struct st_origin *origin;
 	struct st_target *ot;
+	int i = origin_index(L);
 
 	if (!t || !other)
 		return OWNER_NONE;
 	/* Another traced container's own processes: one lookup (a nested
 	 * namespace's tasks are told by their origin alone). */
 	*other = (struct st_key){.kind = ST_KEY_MNTNS, .inum = mntns_of(current_task())};
-	if (depth == 0 && bpf_map_lookup_elem(&st_targets, other))
+	if (level == L && bpf_map_lookup_elem(&st_targets, other))
 		return OWNER_OTHER;
 	origin = bpf_task_storage_get(&st_origins, bpf_get_current_task_btf(), 0, 0);
-	if (origin && depth < ST_ORIGIN_LEVELS)
-		o = &origin->at[depth];
-	/* No origin: forked before the program was attached (only a target's
-	 * init, told apart by its tgid, is of a traced container then), or
-	 * nested too deep. */
+	if (origin && i >= 0)
+		o = &origin->at[i];
 	if (o && o->mntns_id) {
 		if (o->mntns == t->mntns && o->mntns_id == t->mntns_id)
 			return OWNER_T;
@@ -447,6 +468,9 @@ __noinline int resolve_shared(struct st_target *t, __u32 depth, struct st_key *o
 		ot = bpf_map_lookup_elem(&st_targets, other);
 		if (ot && ot->mntns_id == o->mntns_id)
 			return OWNER_OTHER;
+	} else if (i < 0 || !forked_untraced(current_task())) {
+		__sync_fetch_and_add(&t->unattributed, 1);
+		return OWNER_NONE;
 	}
 	__sync_fetch_and_add(&t->foreign, 1);
 	return OWNER_NONE;
@@ -632,7 +656,7 @@ static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
 	 * container's mount namespace may be another container's (rare:
 	 * resolve_shared). The init is t's by definition. */
 	if (t->mntns && !init && mntns_of(task) != t->mntns) {
-		switch (resolve_shared(t, level - L, &other)) {
+		switch (resolve_shared(t, L, level, &other)) {
 		case OWNER_T:
 			break;
 		case OWNER_OTHER:
@@ -714,7 +738,8 @@ static long deep_level_from3(__u64 j, void *data)
  * >= 1 (level 0 is the host's, never a target), the outermost first, so that
  * an outer trace counts what nested containers do; then, when no namespace
  * at its own level is traced, its mount namespace (a container in the host's
- * PID namespace, or one sharing a PID namespace whose traced owner is gone).
+ * PID namespace whose process entered a PID namespace of its own, or one
+ * sharing a PID namespace whose traced owner is gone).
  * Host tasks and tasks of untraced containers leave after a load or two; a
  * container's own tasks (level 1) are visited inline. The first levels are
  * read with plain loads (a constant index); deeper nesting is rare, read
@@ -761,25 +786,27 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		}
 	}
 	/* No PID namespace at its own level is traced: a shared one's other
-	 * container, its owner's trace gone? */
+	 * container, its owner's trace gone, or a --pid=host container's? */
 	cfg = bpf_map_lookup_elem(&st_config, &zero);
-	if (cfg && cfg->nr_shared_mntns) {
-		t = lookup(ST_KEY_MNTNS, mntns_of(task));
-		if (t)
-			visit_other(t, level | level << 8, id);
-	}
+	if (!cfg || !(cfg->nr_shared_mntns || cfg->nr_host_mntns))
+		return 0;
+	t = lookup(ST_KEY_MNTNS, mntns_of(task));
+	if (t)
+		visit_other(t, (t->flags & ST_TARGET_SHARED ? level : 0) | level << 8, id);
 	return 0;
 }
 
 /* Every fork and clone of the host (far rarer than syscalls): the child's
  * origin (struct st_origin) in each PID namespace it is in but the host's,
- * up to ST_ORIGIN_LEVELS. In a namespace the child enters here (deeper than
- * its creator's: a runtime's init, a process `exec` brings in, the first
- * process of a nested namespace) it is its own origin: its mount namespace.
- * In its creator's namespace and those around it, it has the creator's
- * origin there; a creator without one (forked before the program was
- * attached: a traced container's init) passes its mount namespace. parent:
- * the forking task (`current`, the creator even under CLONE_PARENT). */
+ * down to level ST_ORIGIN_LEVELS. In a namespace the child enters here
+ * (deeper than its creator's: a runtime's init, a process `exec` brings in,
+ * the first process of a nested namespace) it is its own origin: its mount
+ * namespace. In its creator's namespace and those around it, it has the
+ * creator's origin there (the same level: origins are kept by absolute
+ * level); a creator without one (forked before the program was attached: a
+ * traced container's init) passes its mount namespace. parent: the forking
+ * task (`current`, the creator even under CLONE_PARENT). A child is never in
+ * a namespace above its creator's. */
 _Static_assert((ST_ORIGIN_LEVELS & (ST_ORIGIN_LEVELS - 1)) == 0,
 	       "ST_ORIGIN_LEVELS is a power of 2: indexes are masked with it");
 
@@ -800,28 +827,24 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	creator = origin_at(BPF_CORE_READ(parent, nsproxy, mnt_ns));
 	if (plevel)
 		po = bpf_task_storage_get(&st_origins, parent, 0, 0);
-	/* at[d] is the namespace at level - d: the child entered the `entered`
-	 * deepest (its own origin), the creator's are those from plevel up,
-	 * where the creator's own at[] starts (up = d - entered). One loop per
-	 * source, each with one store: a three-way branch per level made the
-	 * verifier compare states for 51 ms at every first load. */
-	unsigned int entered = level > plevel ? level - plevel : 0;
+	/* at[i] is level i + 1: the creator's from level 1 to plevel, the
+	 * child's own below. One loop per source, each with one store: a
+	 * three-way branch per level made the verifier compare states for 51 ms
+	 * at every first load. */
 	unsigned int top = level < ST_ORIGIN_LEVELS ? level : ST_ORIGIN_LEVELS;
+	unsigned int inherited = plevel < top ? plevel : top;
 
-	if (entered > top)
-		entered = top;
-	for (unsigned int d = 0; d < entered; d++)
-		o.at[d & (ST_ORIGIN_LEVELS - 1)] = own;
 	if (!po) {
-		for (unsigned int d = entered; d < top; d++)
-			o.at[d & (ST_ORIGIN_LEVELS - 1)] = creator;
+		for (unsigned int i = 0; i < inherited; i++)
+			o.at[i & (ST_ORIGIN_LEVELS - 1)] = creator;
 	} else {
-		for (unsigned int d = entered; d < top; d++)
-			o.at[d & (ST_ORIGIN_LEVELS - 1)] =
-			    po->at[(d - entered) & (ST_ORIGIN_LEVELS - 1)];
+		for (unsigned int i = 0; i < inherited; i++)
+			o.at[i & (ST_ORIGIN_LEVELS - 1)] = po->at[i & (ST_ORIGIN_LEVELS - 1)];
 	}
+	for (unsigned int i = inherited; i < top; i++)
+		o.at[i & (ST_ORIGIN_LEVELS - 1)] = own;
 	/* No memory: the child has no origin, and its calls outside its
-	 * container's mount namespace are counted as a neighbour's. */
+	 * container's mount namespace are counted as unattributed. */
 	bpf_task_storage_get(&st_origins, child, &o, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	return 0;
 }

@@ -24,10 +24,12 @@
 #endif
 /* Kernel's MAX_PID_NS_LEVEL. */
 #define ST_MAX_PIDNS_LEVEL 32
-/* PID namespaces a task's origin is kept for: its own and the ones it is
- * nested in, up to this many levels in all. A task nested deeper below a
- * traced container's PID namespace, outside that container's mount
- * namespace, is a neighbour's to that trace (counted, left out). */
+/* PID namespace levels a task's origin is kept for, by absolute level (1 to
+ * this; the host's is 0): a task nested however deep keeps its origin in
+ * every namespace down to this level, so what a container's processes nest
+ * inside it changes nothing. Only a target's own level bounds it: the hook
+ * refuses a container whose PID namespace is deeper, and the program counts
+ * (unattributed) what it cannot tell of one it was not told about. */
 #define ST_ORIGIN_LEVELS 8
 
 /* Syscall ABI of one event. On x86-64: native, ia32 compat (TS_COMPAT), x32. */
@@ -109,7 +111,13 @@ struct st_target {
 	__u64 lost;	    /* ring buffer reservations that failed */
 	__u64 out_of_range; /* syscall ids >= ST_MAX_SYSCALLS */
 	__u64 x32_refused;  /* x32 calls on a kernel without x32 (they got ENOSYS) */
-	__u64 foreign;	    /* calls of neighbours in a shared PID namespace, not recorded */
+	__u64 foreign;	    /* calls of processes that came into the target's PID namespace
+			     * (or one nested in it) from outside the container, by their
+			     * origin: not recorded */
+	__u64 unattributed; /* calls of processes of the target's PID namespace, outside its
+			     * mount namespace, whose origin is not known (no memory at
+			     * their fork, a namespace deeper than ST_ORIGIN_LEVELS): not
+			     * recorded, the trace is incomplete */
 	__u64 after_end;    /* calls new to the trace after the init exited or the tracer
 			     * froze the target: not recorded */
 	__u64 all[ST_NR_ABI][ST_BITMAP_WORDS];	     /* since the target was registered */
@@ -160,6 +168,10 @@ struct st_config {
 	__u32 link_id;	       /* the link attaching the program: a hint, checked */
 	/* the same, sched_process_fork's */
 	__u32 fork_link_id;
+	/* CLOCK_MONOTONIC ns (task_struct.start_time's clock) taken before that
+	 * link was made: a task started before it was forked while no trace
+	 * ran (it has no origin and is no traced container's but an init) */
+	__u64 fork_attached_ns;
 	__u64 frozen[ST_MAX_TARGETS / 64]; /* bit per slot: its target is no longer recorded */
 };
 

@@ -108,12 +108,68 @@ static int check_report(const struct hook_job *job, struct st_error *err)
 	return rc;
 }
 
+/* The levels of PID namespaces whose tasks' origins the program keeps
+ * (ST_ORIGIN_LEVELS) bound how deep a container's namespace may be: below,
+ * a process of the container outside its mount namespace could not be told
+ * from a neighbour's. Our /proc shows the levels from our namespace down;
+ * ours is at least 1 unless it is the host's. */
+static int check_pidns_depth(struct hook_job *job, uint32_t own_pidns, struct st_error *err)
+{
+	unsigned levels, depth;
+	uint32_t nr;
+
+	if (st_ns_pids(job->state.pid, &levels, &nr, err) < 0)
+		return -1;
+	depth = levels - 1 + (own_pidns != ST_PID_NS_INIT_INUM);
+	if (depth > ST_ORIGIN_LEVELS)
+		return st_error_set(err, 0,
+				    "container process %d is in a PID namespace %u levels deep (at "
+				    "most %d can be traced): its processes outside its mount "
+				    "namespace could not be told from a neighbour's",
+				    job->state.pid, depth, ST_ORIGIN_LEVELS);
+	return 0;
+}
+
+/* The namespaces to trace, from the container's process. */
+static int target_spec(struct hook_job *job, struct st_error *err)
+{
+	uint32_t own_pidns, pidns, own_mntns, mntns;
+
+	if (st_ns_inum(job->state.pid, "pid", &pidns, err) < 0 ||
+	    st_ns_inum(getpid(), "pid", &own_pidns, err) < 0 ||
+	    st_ns_inum(job->state.pid, "mnt", &mntns, err) < 0 ||
+	    st_ns_inum(getpid(), "mnt", &own_mntns, err) < 0)
+		return -1;
+	/* In a PID namespace shared with other containers (--pid=container:X,
+	 * pods), the container's processes are those of its mount namespace. */
+	job->spec.kind = ST_KEY_PIDNS;
+	job->spec.inum = pidns;
+	job->spec.mntns = mntns;
+	if (pidns == own_pidns) {
+		/* --pid=host: the container's processes are those of its mount namespace. */
+		if (mntns == own_mntns)
+			return st_error_set(
+			    err, 0,
+			    "container process %d shares the host's PID and mount "
+			    "namespaces: its syscalls cannot be told from the host's",
+			    job->state.pid);
+		job->spec.kind = ST_KEY_MNTNS;
+		job->spec.inum = mntns;
+	} else if (check_pidns_depth(job, own_pidns, err) < 0) {
+		return -1;
+	}
+	/* The runtime's init: until its exec it is the runtime's. */
+	job->spec.init_tgid = job->state.pid;
+	if (job->opts.args)
+		job->spec.flags |= ST_TARGET_ARGS;
+	return 0;
+}
+
 /* Everything that can be checked while the runtime still reads our stderr. */
 static int prepare(struct hook_job *job, struct st_error *err)
 {
 	cleanup_free char *text = NULL;
 	const char *key, *value;
-	uint32_t own_pidns, pidns, own_mntns, mntns;
 	size_t len;
 	int rc;
 
@@ -155,32 +211,7 @@ static int prepare(struct hook_job *job, struct st_error *err)
 	if (job->pidfd < 0)
 		return st_error_set(err, errno, "container process %d is not running",
 				    job->state.pid);
-	if (st_ns_inum(job->state.pid, "pid", &pidns, err) < 0 ||
-	    st_ns_inum(getpid(), "pid", &own_pidns, err) < 0 ||
-	    st_ns_inum(job->state.pid, "mnt", &mntns, err) < 0 ||
-	    st_ns_inum(getpid(), "mnt", &own_mntns, err) < 0)
-		return -1;
-	/* In a PID namespace shared with other containers (--pid=container:X,
-	 * pods), the container's processes are those of its mount namespace. */
-	job->spec.kind = ST_KEY_PIDNS;
-	job->spec.inum = pidns;
-	job->spec.mntns = mntns;
-	if (pidns == own_pidns) {
-		/* --pid=host: the container's processes are those of its mount namespace. */
-		if (mntns == own_mntns)
-			return st_error_set(
-			    err, 0,
-			    "container process %d shares the host's PID and mount "
-			    "namespaces: its syscalls cannot be told from the host's",
-			    job->state.pid);
-		job->spec.kind = ST_KEY_MNTNS;
-		job->spec.inum = mntns;
-	}
-	/* The runtime's init: until its exec it is the runtime's. */
-	job->spec.init_tgid = job->state.pid;
-	if (job->opts.args)
-		job->spec.flags |= ST_TARGET_ARGS;
-	return 0;
+	return target_spec(job, err);
 }
 
 /* The sets the profile is made of, per --scope: *workload (the workload's

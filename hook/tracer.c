@@ -156,9 +156,6 @@ int st_tracer_open(struct st_tracer **out, struct st_error *err)
 	return 0;
 }
 
-/* The init PID namespace's inode (PROC_PID_INIT_INO, include/linux/proc_ns.h). */
-#define PID_NS_INIT_INUM 0xEFFFFFFCU
-
 int st_tracer_arm(struct st_tracer *t, const struct st_target_spec *spec, struct st_error *err)
 {
 	uint32_t own;
@@ -169,7 +166,7 @@ int st_tracer_arm(struct st_tracer *t, const struct st_target_spec *spec, struct
 		return -1;
 	if (st_pins_lock(&t->pins, err) < 0)
 		return -1;
-	rc = st_slot_arm(&t->slot, &t->pins, spec, own == PID_NS_INIT_INUM ? 0 : own, err);
+	rc = st_slot_arm(&t->slot, &t->pins, spec, own == ST_PID_NS_INIT_INUM ? 0 : own, err);
 	st_pins_unlock(&t->pins);
 	if (rc == 0) {
 		t->collect.inum = t->slot.key.inum;
@@ -291,6 +288,32 @@ int st_tracer_unload(struct st_error *err)
 	if (p.lock_fd >= 0)
 		close(p.lock_fd);
 	return rc;
+}
+
+int st_ns_pids(int pid, unsigned *levels, uint32_t *nr, struct st_error *err)
+{
+	char path[64], line[512], *tok, *save = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return st_error_set(err, errno, "cannot read %s", path);
+	*levels = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		for (tok = strtok_r(line + 6, " \t\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\n", &save)) {
+			*nr = strtoul(tok, NULL, 10);
+			++*levels;
+		}
+		break;
+	}
+	fclose(f);
+	if (!*levels)
+		return st_error_set(err, 0, "%s has no NSpid line", path);
+	return 0;
 }
 
 int st_ns_inum(int pid, const char *ns, uint32_t *inum, struct st_error *err)

@@ -23,6 +23,9 @@
 struct st_tracer;
 struct signalfd_siginfo;
 
+/* The init PID namespace's inode (PROC_PID_INIT_INO, include/linux/proc_ns.h). */
+#define ST_PID_NS_INIT_INUM 0xEFFFFFFCU
+
 /* What to trace. PIDs are numbered in the tracer's PID namespace. */
 struct st_target_spec {
 	uint32_t kind;	       /* ST_KEY_PIDNS or ST_KEY_MNTNS (a container in the host's PID
@@ -103,5 +106,9 @@ int st_tracer_unload(struct st_error *err);
 
 /* Inode of /proc/<pid>/ns/<ns> ("pid", "mnt"). */
 int st_ns_inum(int pid, const char *ns, uint32_t *inum, struct st_error *err);
+/* Process pid's PIDs from the PID namespace of our /proc down to its own
+ * (/proc/PID/status NSpid, kernel/pid.c): *levels of them (1 for a process
+ * of that namespace) and *nr, the last, its PID in its own namespace. */
+int st_ns_pids(int pid, unsigned *levels, uint32_t *nr, struct st_error *err);
 
 #endif

@@ -191,6 +191,14 @@ int st_collect_finish(struct st_collector *c, const struct st_target *kernel,
 				    "%llu syscall events were lost (ring buffer full); "
 				    "refusing to write an incomplete profile",
 				    (unsigned long long)kernel->lost);
+	if (kernel->unattributed)
+		return st_error_set(
+		    err, 0,
+		    "%llu calls of processes in the container's PID namespace, outside "
+		    "its mount namespace, could not be attributed (their origin was not "
+		    "recorded: no kernel memory when they were forked, or a PID namespace "
+		    "deeper than %d levels); refusing to write an incomplete profile",
+		    (unsigned long long)kernel->unattributed, ST_ORIGIN_LEVELS);
 	missing = st_collect_missing(c, kernel);
 	if (missing)
 		return st_error_set(err, 0,
@@ -205,9 +213,11 @@ int st_collect_finish(struct st_collector *c, const struct st_target *kernel,
 			"(CONFIG_X86_X32_ABI), so they failed with ENOSYS",
 			(unsigned long long)kernel->x32_refused);
 	if (kernel->foreign)
-		st_info("%llu calls of processes outside the container, in the PID namespace it "
-			"shares, were left out",
-			(unsigned long long)kernel->foreign);
+		st_info(
+		    "%llu calls of processes in the container's PID namespace (or one nested "
+		    "in it) whose lineage came from outside the container (another container "
+		    "sharing the namespace, a process that entered it with setns) were left out",
+		    (unsigned long long)kernel->foreign);
 	if (st_sysset_count(&c->res.allowance)) {
 		cleanup_free char *names = set_names(&c->res.allowance);
 

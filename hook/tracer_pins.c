@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/magic.h>
 
@@ -266,6 +267,15 @@ int st_pins_attach(struct st_pins *p, enum st_pin prog, struct st_error *err)
 
 	if (fd >= 0)
 		return fd;
+	if (fork) {
+		/* Before the link: a task started earlier has no origin (struct
+		 * st_config). */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		__atomic_store_n(&p->config->fork_attached_ns,
+				 (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, __ATOMIC_SEQ_CST);
+	}
 	fd = bpf_raw_tracepoint_open(NULL, p->fd[prog]);
 	if (fd < 0)
 		return st_bpf_error(err, errno, "cannot attach the BPF program to %s",

@@ -336,7 +336,7 @@ struct task_struct {
 	long: 64;
 	long: 64;
 	long: 64;
-	long: 64;
+	u64 start_time;
 	long: 64;
 	long: 64;
 	long: 64;
