@@ -25,6 +25,7 @@
 #include "fileio.h"
 #include "kmsg.h"
 #include "learn.h"
+#include "learn_time.h"
 #include "log.h"
 #include "output.h"
 #include "pidtrack.h"
@@ -32,8 +33,11 @@
 #include "profile_json.h"
 #include "syscalls.h"
 
-/* Exit status when records may be missing and no profile was written. */
-#define EXIT_INCOMPLETE 3
+/* Exit status when records may be missing and no profile was written, and
+ * when --allow-incomplete wrote one anyway: never 0, so that no script
+ * takes it for a complete profile. */
+#define EXIT_INCOMPLETE		3
+#define EXIT_INCOMPLETE_WRITTEN 4
 
 struct learn_opts {
 	const char *base;
@@ -63,62 +67,14 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A point in time as audit records give it (ms since the epoch): "@SECONDS"
- * or "SECONDS" (with a fraction), "YYYY-MM-DD[ HH:MM[:SS]]" (local time),
- * "now", or "-N" followed by s, m, h or d (that long ago). */
+/* --since, --until: learn_time.h says which forms. */
 static int parse_time(const char *opt, const char *s, uint64_t *ms, struct st_error *err)
 {
-	char *end;
-	struct tm tm = {0};
-	const char *rest;
-
-	if (!strcmp(s, "now")) {
-		*ms = now_ms();
+	if (st_learn_parse_time(s, now_ms(), ms) == 0)
 		return 0;
-	}
-	if (s[0] == '-') {
-		static const struct {
-			char unit;
-			uint64_t ms;
-		} units[] = {{'s', 1000}, {'m', 60000}, {'h', 3600000}, {'d', 86400000}};
-		unsigned long long n;
-
-		errno = 0;
-		n = strtoull(s + 1, &end, 10);
-		for (size_t i = 0; !errno && end != s + 1 && n < 100000 * 365ULL && i < 4; i++)
-			if (end[0] == units[i].unit && !end[1]) {
-				*ms = now_ms() - n * units[i].ms;
-				return 0;
-			}
-	} else if (s[0] == '@' || (strlen(s) >= 1 && strspn(s, "0123456789.") == strlen(s))) {
-		double v;
-
-		errno = 0;
-		v = strtod(s + (s[0] == '@'), &end);
-		if (!errno && *end == '\0' && end != s + (s[0] == '@') && v >= 0 && v < 1e13) {
-			*ms = (uint64_t)(v * 1000 + 0.5);
-			return 0;
-		}
-	} else {
-		tm.tm_isdst = -1;
-		rest = strptime(s, "%Y-%m-%d", &tm);
-		if (rest && (*rest == ' ' || *rest == 'T')) {
-			const char *r = strptime(rest + 1, "%H:%M:%S", &tm);
-
-			rest = r ? r : strptime(rest + 1, "%H:%M", &tm);
-		}
-		if (rest && *rest == '\0') {
-			time_t t = mktime(&tm);
-
-			if (t != (time_t)-1) {
-				*ms = (uint64_t)t * 1000;
-				return 0;
-			}
-		}
-	}
 	return st_error_set(err, 0,
-			    "%s '%s': expected a time: YYYY-MM-DD [HH:MM[:SS]], @SECONDS (since "
-			    "the epoch), now, or -N followed by s, m, h or d",
+			    "%s '%s': expected a time: YYYY-MM-DD [HH:MM[:SS[.mmm]]] (local), "
+			    "@SECONDS (since the epoch), now, or -N followed by s, m, h or d",
 			    opt, s);
 }
 
@@ -162,13 +118,17 @@ static const struct argp_option learn_options[] = {
     {"base", 'b', "FILE", 0, "The profile to add to (its rules are never widened)", 0},
     {"follow", 'f', NULL, 0, "Live: read the kernel log until Ctrl-C or SIGTERM, then write", 0},
     {"allow-incomplete", OPT_ALLOW_INCOMPLETE, NULL, 0,
-     "Write the profile even when records may be missing (with warnings)", 0},
+     "Write the profile even when records may be missing: with warnings, a comment on the "
+     "learned rule, and exit status 4",
+     0},
     {NULL, 0, NULL, 0, "Filters:", 2},
     {"pid", OPT_PID, "PID[,PID...]", 0, "Only records of these processes (host pids)", 2},
     {"comm", OPT_COMM, "NAME", 0, "Only records whose comm is NAME", 2},
     {"exe", OPT_EXE, "PATH", 0, "Only records whose executable is PATH", 2},
     {"since", OPT_SINCE, "TIME", 0,
-     "Only records from TIME on: YYYY-MM-DD [HH:MM[:SS]], @SECONDS, now, -10m, -2h, -1d", 2},
+     "Only records from TIME on: YYYY-MM-DD [HH:MM[:SS[.mmm]]] (local), @SECONDS, now, "
+     "-10m, -2h, -1d",
+     2},
     {"until", OPT_UNTIL, "TIME", 0, "Only records up to TIME", 2},
     {"pidns", OPT_PIDNS, "PID", 0,
      "Live: only the PID namespace of PID (a container's init) and those nested in it; "
@@ -251,7 +211,7 @@ static const struct argp learn_argp = {
     "/dev/kmsg dumps) or auditd's audit.log; '-' is stdin. Without LOG, the live kernel log "
     "(/dev/kmsg) is read. The base's defaultAction stays unless --default-action changes it. "
     "Lists what it added on stderr. Exits 3 without writing when records may be missing (rate "
-    "limits, auditd, records it cannot read).",
+    "limits, auditd, records it cannot read); 4 when --allow-incomplete wrote it anyway.",
     st_output_children,
     NULL,
     NULL};
@@ -383,18 +343,13 @@ static void check_lost_since_boot(struct st_learn *l)
 
 struct live {
 	struct st_pidtrack *track;
-	pid_t probes[2];
-	size_t n_probes;
-	bool probe_seen;
 };
 
+/* learn's own records never reach here (st_learn_own_record) */
 static int live_match(void *ctx, int64_t pid)
 {
 	struct live *lv = ctx;
 
-	for (size_t i = 0; i < lv->n_probes; i++)
-		if (lv->probes[i] == pid)
-			return 0;
 	return lv->track ? st_pidtrack_match(lv->track, pid) : 1;
 }
 
@@ -430,10 +385,6 @@ static int live_drain(struct st_learn *l, struct st_kmsg *k, struct live *lv, bo
 			st_pidtrack_drain(lv->track);
 		for (size_t i = 0; i < n; i++) {
 			st_audit_parse_line(lines[i], lens[i], &parsed);
-			if (parsed.kind == ST_AUDIT_SECCOMP)
-				for (size_t j = 0; j < lv->n_probes; j++)
-					if (parsed.sc.pid == lv->probes[j])
-						lv->probe_seen = true;
 			if (st_learn_add(l, &parsed, "/dev/kmsg", 0, err) < 0)
 				return -1;
 		}
@@ -450,29 +401,44 @@ static void sleep_ms(unsigned ms)
 }
 
 /* Make one record and read until it shows: its serial number closes the
- * log, so drops after the last record seen are missing numbers. If the
- * rate limit swallows the probe too, try once more when it has passed. */
+ * log, so drops after the last record seen are missing numbers. When the
+ * printk rate limit's burst is used up, it drops this record too, and says
+ * so only before a record that comes after its interval (lib/ratelimit.c):
+ * then make another. The number the first took, and the "callbacks
+ * suppressed" it makes the kernel print, are learn's own (learn.h). */
 static int live_probe(struct st_learn *l, struct st_kmsg *k, struct live *lv, unsigned interval_ms,
 		      struct st_error *err)
 {
-	for (int round = 0; round < 2 && !lv->probe_seen; round++) {
-		bool any;
+	bool seen = false, any;
 
-		if (round)
+	for (size_t round = 0; round < 2 && !seen; round++) {
+		struct st_audit_probe_rec r;
+
+		if (round) {
+			st_info("the printk rate limit dropped the record learn made to close the "
+				"kernel log; another in %u.%u s, after the limit's interval",
+				(interval_ms + 500) / 1000, (interval_ms + 500) % 1000 / 100);
 			sleep_ms(interval_ms + 500);
-		if (st_audit_probe(&lv->probes[lv->n_probes], err) < 0)
+		}
+		if (st_audit_probe(&r, err) < 0 ||
+		    st_learn_own_record(
+			l, &(struct st_learn_own){r.pid, r.arch, r.nr, r.from_ms, r.to_ms}, err) <
+			0)
 			return -1;
-		lv->n_probes++;
-		for (int t = 0; t < 40 && !lv->probe_seen; t++) {
+		for (int t = 0; t < 40 && !(seen = st_learn_own_seen(l, round)); t++) {
 			if (live_drain(l, k, lv, &any, err) < 0)
 				return -1;
-			if (!lv->probe_seen)
+			if (!(seen = st_learn_own_seen(l, round)))
 				sleep_ms(50);
 		}
 	}
-	if (!lv->probe_seen)
-		st_learn_gap(l, "the end of the kernel log could not be checked: a record made to "
-				"mark it never showed (auditd running? printk rate limit?)");
+	if (!seen)
+		st_learn_gap(l,
+			     "the end of the kernel log could not be checked: the records learn "
+			     "made to close it never showed (other messages keep the printk rate "
+			     "limit used up, or auditd took them): learn again when the host is "
+			     "quieter, lift the limit for the log stage (kernel.printk_ratelimit), "
+			     "or use auditd");
 	return 0;
 }
 
@@ -557,13 +523,13 @@ static void live_state_after(const struct learn_opts *o, struct st_learn *l, str
 
 	if (st_kmsg_first(k, &seq, &usec) && seq > 0) {
 		uint64_t oldest = st_kmsg_wall_ms(usec);
+		char t[48];
 
 		if (!o->has_since || oldest > o->since_ms)
-			st_learn_gap(
-			    l,
-			    "the kernel log no longer holds what came before %llu.%03u (its "
-			    "ring buffer wrapped): give a later --since, or use auditd",
-			    (unsigned long long)(oldest / 1000), (unsigned)(oldest % 1000));
+			st_learn_gap(l,
+				     "the kernel log no longer holds what came before %s (its ring "
+				     "buffer wrapped): give a later --since, or use auditd",
+				     st_learn_format_time(oldest, true, usec, t, sizeof(t)));
 	}
 	if (st_kmsg_overwritten(k))
 		st_learn_gap(l,
@@ -790,28 +756,81 @@ static int learn_failed(const struct st_error *err)
 	return 1;
 }
 
+/* How many records were lost, in words: the serial numbers missing are a
+ * floor; other gaps have no count. */
+static void lost_words(const struct st_learn *l, char *buf, size_t len)
+{
+	uint64_t missing = st_learn_missing_records(l);
+
+	if (missing)
+		snprintf(buf, len, "at least %llu audit record(s) lost",
+			 (unsigned long long)missing);
+	else
+		snprintf(buf, len, "an unknown number of audit records may be lost");
+}
+
+/* --allow-incomplete: the rule learn added says it came from an incomplete
+ * log, for whoever reads the profile later (n_rules: the base's count). */
+static int mark_incomplete(struct learn_job *j, size_t n_rules, struct st_error *err)
+{
+	char lost[96], *c;
+
+	if (j->p->n_rules <= n_rules)
+		return 0; /* nothing added */
+	lost_words(j->l, lost, sizeof(lost));
+	if (asprintf(&c,
+		     "INCOMPLETE: learned by seccomp-trace from a log where %s; calls they "
+		     "named are missing here",
+		     lost) < 0)
+		return st_error_set(err, ENOMEM, "profile");
+	free(j->p->rules[j->p->n_rules - 1].comment);
+	j->p->rules[j->p->n_rules - 1].comment = c;
+	return 0;
+}
+
+static int learn_refuse(const struct learn_job *j)
+{
+	list_learned(j->l, false);
+	list_gaps(j->l, true);
+	fprintf(stderr, "seccomp-trace: records may be missing: no profile written "
+			"(--allow-incomplete writes it anyway, with exit status 4)\n");
+	fprintf(stderr, "seccomp-trace: to keep the kernel from dropping records in the log "
+			"stage, see \"Gaps\" under learn in seccomp-trace(1): "
+			"kernel.printk_ratelimit, or auditd and its log\n");
+	return EXIT_INCOMPLETE;
+}
+
 int cmd_learn(int argc, char **argv)
 {
 	__attribute__((cleanup(learn_job_free))) struct learn_job j = {.target = {.dfd = -1}};
 	struct st_error err = {0};
+	bool incomplete;
+	size_t n_rules;
+	char lost[96];
 
 	st_cli_parse(&learn_argp, argc, argv, 0, &j.o);
 	if (learn_prepare(&j, &err) < 0 || learn_read(&j, &err) < 0)
 		return learn_failed(&err);
-	if (st_learn_incomplete(j.l) && !j.o.allow_incomplete) {
-		list_learned(j.l, false);
-		list_gaps(j.l, true);
-		fprintf(stderr, "seccomp-trace: records may be missing: no profile written "
-				"(--allow-incomplete writes it anyway)\n");
-		return EXIT_INCOMPLETE;
-	}
-	if (st_learn_apply(j.l, j.p, &err) < 0)
+	incomplete = st_learn_incomplete(j.l);
+	if (incomplete && !j.o.allow_incomplete)
+		return learn_refuse(&j);
+	n_rules = j.p->n_rules;
+	if (st_learn_apply(j.l, j.p, &err) < 0 ||
+	    (incomplete && mark_incomplete(&j, n_rules, &err) < 0))
 		return learn_failed(&err);
 	list_learned(j.l, true);
 	list_gaps(j.l, false);
 	if (st_output_emit(j.p, &j.o.out, &j.target, &err) < 0)
 		return learn_failed(&err);
-	if (j.o.out.path)
-		st_info("profile written to %s", j.o.out.path);
-	return 0;
+	if (!incomplete) {
+		if (j.o.out.path)
+			st_info("profile written to %s", j.o.out.path);
+		return 0;
+	}
+	lost_words(j.l, lost, sizeof(lost));
+	fprintf(stderr,
+		"seccomp-trace: warning: INCOMPLETE profile written to %s (--allow-incomplete): "
+		"%s, and the calls they named are not in it; the errno stage will refuse them\n",
+		j.o.out.path ? j.o.out.path : "stdout", lost);
+	return EXIT_INCOMPLETE_WRITTEN;
 }

@@ -168,11 +168,23 @@ uint64_t st_kmsg_wall_ms(uint64_t usec)
 	return (uint64_t)(now_ms - mono_ms + (int64_t)(usec / 1000));
 }
 
-int st_audit_probe(pid_t *pid, struct st_error *err)
+static uint64_t clock_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int st_audit_probe(struct st_audit_probe_rec *rec, struct st_error *err)
 {
 	int status;
-	pid_t p = fork();
+	pid_t p;
 
+	rec->arch = seccomp_arch_native();
+	rec->nr = SYS_getppid;
+	rec->from_ms = clock_ms(CLOCK_REALTIME_COARSE);
+	p = fork();
 	if (p < 0)
 		return st_error_set(err, errno, "cannot start the audit probe");
 	if (p == 0) {
@@ -186,7 +198,8 @@ int st_audit_probe(pid_t *pid, struct st_error *err)
 	}
 	if (waitpid(p, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		return st_error_set(err, 0, "the audit probe could not load its seccomp filter");
-	*pid = p;
+	rec->to_ms = clock_ms(CLOCK_REALTIME);
+	rec->pid = p;
 	return 0;
 }
 

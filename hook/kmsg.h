@@ -46,10 +46,20 @@ bool st_kmsg_first(const struct st_kmsg *k, uint64_t *seq, uint64_t *usec);
  * which stands still in suspend like CLOCK_MONOTONIC). */
 uint64_t st_kmsg_wall_ms(uint64_t usec);
 
+/* One seccomp audit record made on purpose (st_audit_probe). */
+struct st_audit_probe_rec {
+	pid_t pid;	  /* the child that made it */
+	uint32_t arch;	  /* AUDIT_ARCH_* of the call: the native one */
+	int nr;		  /* getppid's number there */
+	uint64_t from_ms; /* wall clock before the child started (the coarse clock
+			   * the kernel stamps records with) */
+	uint64_t to_ms;	  /* wall clock after it was reaped */
+};
+
 /* Make one seccomp audit record now: a child loads a filter that logs
- * getppid (SCMP_ACT_LOG), calls it and exits. *pid is the child, whose
- * record (pid=*pid) marks where the log stood. */
-int st_audit_probe(pid_t *pid, struct st_error *err);
+ * getppid (SCMP_ACT_LOG), calls it once and exits. Its record marks where
+ * the log stood; *rec says how to know it. */
+int st_audit_probe(struct st_audit_probe_rec *rec, struct st_error *err);
 
 /* kernel.printk_ratelimit (ms) and kernel.printk_ratelimit_burst; the
  * kernel's defaults (5 s, 10) where they cannot be read; a burst of 0 when

@@ -10,6 +10,7 @@
  * fall in the time window. A drop after the last record leaves no trace
  * until the next one: a log that ends at the rate limit is suspect too. */
 #include "learn.h"
+#include "learn_time.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -35,6 +36,21 @@ struct serial_pt {
 	uint64_t ms;
 	uint64_t hash; /* a seccomp record's content; 0: another record */
 	uint64_t at;   /* its line number, or /dev/kmsg sequence number */
+	uint64_t mono; /* its printk time (us since boot), NO_MONO if unknown */
+};
+
+#define NO_MONO UINT64_MAX
+
+/* Records learn made itself (st_learn_own_record); a handful at most. */
+#define MAX_OWN 4
+/* Telling learn's own record: its stamp may be off a tick or so from the
+ * times around it (clock adjustments); the pid, call and action decide. */
+#define OWN_SLACK_MS 20
+
+struct own_record {
+	struct st_learn_own o;
+	bool seen;    /* read back */
+	bool excused; /* unseen: the serial number it took has been accounted for */
 };
 
 /* The input being read: whether its lines keep message boundaries is told
@@ -84,8 +100,19 @@ struct st_learn {
 	bool forged;
 	char forged_msg[512]; /* why the records cannot all be the kernel's */
 
-	/* times of the last ratelimit_burst kernel records (a ring) */
-	uint64_t *recent;
+	/* loss messages right before a record of learn's own (the kernel
+	 * prints them when that record resets the printk rate limit): what
+	 * learn's dropped records may account for, settled at the end */
+	uint64_t own_suppressed; /* their "callbacks suppressed" counts */
+	char own_loss_msg[256];	 /* the first of them */
+	uint64_t pending_suppressed, pending_other;
+
+	struct own_record own[MAX_OWN];
+	size_t n_own;
+
+	/* times of the last ratelimit_burst kernel records (a ring), and
+	 * their printk times (NO_MONO if unknown) */
+	uint64_t *recent, *recent_mono;
 	size_t n_recent, recent_pos;
 	uint64_t kernel_records;
 };
@@ -117,7 +144,10 @@ int st_learn_new(const struct st_learn_opts *o, struct st_learn **out, struct st
 	l->o = *o;
 	if (l->o.ratelimit_burst) {
 		l->recent = calloc(l->o.ratelimit_burst, sizeof(*l->recent));
-		if (!l->recent) {
+		l->recent_mono = calloc(l->o.ratelimit_burst, sizeof(*l->recent_mono));
+		if (!l->recent || !l->recent_mono) {
+			free(l->recent);
+			free(l->recent_mono);
 			free(l);
 			return st_error_set(err, ENOMEM, "learn");
 		}
@@ -144,6 +174,7 @@ void st_learn_free(struct st_learn *l)
 		free(l->gaps[i]);
 	free(l->serials);
 	free(l->recent);
+	free(l->recent_mono);
 	free(l);
 }
 
@@ -306,9 +337,9 @@ static bool overlaps_window(const struct st_learn *l, uint64_t from, uint64_t to
 	return !(l->o.has_since && to < l->o.since_ms) && !(l->o.has_until && from > l->o.until_ms);
 }
 
-static void fmt_time(uint64_t ms, char *buf, size_t len)
+static const char *pt_time(const struct serial_pt *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%llu.%03u", (unsigned long long)(ms / 1000), (unsigned)(ms % 1000));
+	return st_learn_format_time(p->ms, p->mono != NO_MONO, p->mono, buf, len);
 }
 
 static int cmp_serial(const void *a, const void *b)
@@ -328,17 +359,37 @@ static int cmp_serial(const void *a, const void *b)
  * serial at another time may be another boot's.) */
 static void check_forged(struct st_learn *l, const struct serial_pt *a, const struct serial_pt *b)
 {
-	char t[32];
+	char t[48];
 
 	if (l->forged || a->serial != b->serial || a->ms != b->ms || !a->hash || !b->hash ||
 	    a->hash == b->hash)
 		return;
-	fmt_time(a->ms, t, sizeof(t));
+	pt_time(a, t, sizeof(t));
 	l->forged = true;
 	snprintf(l->forged_msg, sizeof(l->forged_msg),
 		 "two different seccomp records carry audit serial %u at %s (at %llu and %llu): "
 		 "the kernel gives each event its own serial, so one is forged",
 		 a->serial, t, (unsigned long long)a->at, (unsigned long long)b->at);
+}
+
+/* Of k serial numbers missing between two records stamped lo and hi (ms),
+ * how many learn's own unseen records took: each took one, in a jump around
+ * the time it was made, and counts once. A record made before from_ms is
+ * stamped before it (the same coarse clock), so a jump that ends before it
+ * cannot hold it: no slack here. */
+static uint64_t own_excuse(struct st_learn *l, uint64_t lo, uint64_t hi, uint64_t k)
+{
+	uint64_t e = 0;
+
+	for (size_t i = 0; i < l->n_own && e < k; i++) {
+		struct own_record *r = &l->own[i];
+
+		if (r->seen || r->excused || r->o.from_ms > hi || r->o.to_ms < lo)
+			continue;
+		r->excused = true;
+		e++;
+	}
+	return e;
 }
 
 /* The serial numbers of one boot are all in: find the ones missing. */
@@ -350,19 +401,21 @@ static void serials_settle(struct st_learn *l)
 	qsort(l->serials, l->n_serials, sizeof(*l->serials), cmp_serial);
 	for (size_t i = 1; i < l->n_serials; i++) {
 		const struct serial_pt *a = &l->serials[i - 1], *b = &l->serials[i];
-		uint64_t lo = a->ms < b->ms ? a->ms : b->ms, hi = a->ms < b->ms ? b->ms : a->ms;
-		char t0[32], t1[32];
+		uint64_t lo = a->ms < b->ms ? a->ms : b->ms, hi = a->ms < b->ms ? b->ms : a->ms, k;
+		char t0[48], t1[48];
 
 		check_forged(l, a, b);
 		if (b->serial <= a->serial + 1 || !overlaps_window(l, lo, hi))
 			continue;
-		missing += b->serial - a->serial - 1;
-		if (!jumps++) {
-			fmt_time(lo, t0, sizeof(t0));
-			fmt_time(hi, t1, sizeof(t1));
-			snprintf(first, sizeof(first), "from %u to %u between %s and %s", a->serial,
-				 b->serial, t0, t1);
-		}
+		k = b->serial - a->serial - 1;
+		k -= own_excuse(l, lo, hi, k);
+		if (!k)
+			continue;
+		missing += k;
+		if (!jumps++)
+			snprintf(first, sizeof(first), "from %u to %u, between %s and %s",
+				 a->serial, b->serial, pt_time(a, t0, sizeof(t0)),
+				 pt_time(b, t1, sizeof(t1)));
 	}
 	if (missing) {
 		l->missing_records += missing;
@@ -376,7 +429,8 @@ static void serials_settle(struct st_learn *l)
 	l->n_serials = 0;
 }
 
-static void serial_add(struct st_learn *l, uint32_t serial, uint64_t ms, uint64_t hash, uint64_t at)
+static void serial_add(struct st_learn *l, uint32_t serial, uint64_t ms, uint64_t hash, uint64_t at,
+		       uint64_t mono)
 {
 	if (!serial)
 		return;
@@ -396,7 +450,7 @@ static void serial_add(struct st_learn *l, uint32_t serial, uint64_t ms, uint64_
 		l->serials = v;
 		l->cap_serials = cap;
 	}
-	l->serials[l->n_serials++] = (struct serial_pt){serial, ms, hash, at};
+	l->serials[l->n_serials++] = (struct serial_pt){serial, ms, hash, at, mono};
 	l->last_serial = serial;
 	l->last_ms = ms;
 }
@@ -409,7 +463,7 @@ static void serial_add(struct st_learn *l, uint32_t serial, uint64_t ms, uint64_
  * when it was made, and its printk time, when it was printed. */
 #define LOSS_SLACK_MS 1000
 
-static void pending_settle(struct st_learn *l, bool have_next, uint64_t next_ms)
+static void pending_settle(struct st_learn *l, bool have_next, uint64_t next_ms, bool own_next)
 {
 	uint64_t from = l->have_prev ? l->prev_ms : 0, to = have_next ? next_ms : UINT64_MAX;
 
@@ -419,24 +473,38 @@ static void pending_settle(struct st_learn *l, bool have_next, uint64_t next_ms)
 		if (at >= 0 && (uint64_t)at < to)
 			to = (uint64_t)at;
 	}
-	if (l->pending && overlaps_window(l, from, to))
-		st_learn_gap(l, "%s%s", l->pending_msg,
-			     l->pending > 1 ? " (and more such messages)" : "");
-	l->pending = 0;
+	if (l->pending && overlaps_window(l, from, to)) {
+		/* printed as a record of learn's own reset the rate limit: the
+		 * drops it counts may be learn's own earlier records (settled
+		 * in st_learn_finish, once it is known which never showed) */
+		if (own_next && !l->pending_other) {
+			if (!l->own_suppressed)
+				snprintf(l->own_loss_msg, sizeof(l->own_loss_msg), "%s%s",
+					 l->pending_msg,
+					 l->pending > 1 ? " (and more such messages)" : "");
+			l->own_suppressed += l->pending_suppressed;
+		} else {
+			st_learn_gap(l, "%s%s", l->pending_msg,
+				     l->pending > 1 ? " (and more such messages)" : "");
+		}
+	}
+	l->pending = l->pending_suppressed = l->pending_other = 0;
 	l->pending_has_mono = false;
 }
 
-static void kernel_record(struct st_learn *l, const struct st_audit_line *line, uint64_t ms)
+static void kernel_record(struct st_learn *l, const struct st_audit_line *line, uint64_t ms,
+			  bool own)
 {
 	if (line->has_mono) {
 		l->have_offset = true;
 		l->offset_ms = (int64_t)ms - (int64_t)(line->mono_usec / 1000);
 	}
-	pending_settle(l, true, ms);
+	pending_settle(l, true, ms, own);
 	l->have_prev = true;
 	l->prev_ms = ms;
 	if (l->recent) {
 		l->recent[l->recent_pos] = ms;
+		l->recent_mono[l->recent_pos] = line->has_mono ? line->mono_usec : NO_MONO;
 		l->recent_pos = (l->recent_pos + 1) % l->o.ratelimit_burst;
 		if (l->n_recent < l->o.ratelimit_burst)
 			l->n_recent++;
@@ -452,6 +520,52 @@ void st_learn_overlong(struct st_learn *l, const char *head, size_t n, const cha
 	if (memmem(head, n, "audit", 5) || memmem(head, n, "type=", 5))
 		st_learn_gap(l, "%s:%llu: a line longer than %u bytes, not read", where,
 			     (unsigned long long)lineno, ST_AUDIT_MAX_LINE);
+}
+
+/* ---- learn's own records ---- */
+
+int st_learn_own_record(struct st_learn *l, const struct st_learn_own *own, struct st_error *err)
+{
+	if (l->n_own == MAX_OWN)
+		return st_error_set(err, 0, "more than %u records of learn's own", MAX_OWN);
+	l->own[l->n_own++] = (struct own_record){.o = *own};
+	return 0;
+}
+
+bool st_learn_own_seen(const struct st_learn *l, size_t i)
+{
+	return i < l->n_own && l->own[i].seen;
+}
+
+/* Whether a record is one of learn's own: all it says must be (its pid was
+ * the probe's alone between from_ms and to_ms). */
+static bool own_match(struct st_learn *l, const struct st_audit_seccomp *sc, uint64_t ms)
+{
+	for (size_t i = 0; i < l->n_own; i++) {
+		struct own_record *r = &l->own[i];
+
+		if (sc->pid == r->o.pid && sc->arch == r->o.arch && sc->syscall == r->o.nr &&
+		    (sc->code & ST_SECCOMP_RET_ACTION_FULL) == ST_SECCOMP_RET_LOG &&
+		    ms + OWN_SLACK_MS >= r->o.from_ms && ms <= r->o.to_ms + OWN_SLACK_MS) {
+			r->seen = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The kernel's "callbacks suppressed" right before a record of learn's own
+ * counts what the rate limit dropped: if no more than learn's own records
+ * that never showed, nothing else was. */
+static void own_settle(struct st_learn *l)
+{
+	uint64_t unseen = 0;
+
+	for (size_t i = 0; i < l->n_own; i++)
+		unseen += !l->own[i].seen;
+	if (l->own_suppressed > unseen)
+		st_learn_gap(l, "%s", l->own_loss_msg);
+	l->own_suppressed = 0;
 }
 
 /* ---- records ---- */
@@ -520,6 +634,10 @@ static void note_other_line(struct st_learn *l, const struct st_audit_line *line
 				     (uint64_t)((int64_t)(line->mono_usec / 1000) + l->offset_ms +
 						LOSS_SLACK_MS)))
 			return; /* printed before the window: its drops were too */
+		if (line->loss == ST_LOSS_SUPPRESSED)
+			l->pending_suppressed += line->loss_count;
+		else
+			l->pending_other++;
 		if (!l->pending++) {
 			loss_message(line, at, l->pending_msg, sizeof(l->pending_msg));
 			l->pending_has_mono = line->has_mono;
@@ -668,24 +786,25 @@ int st_learn_add(struct st_learn *l, const struct st_audit_line *line, const cha
 {
 	const struct st_audit_seccomp *sc = &line->sc;
 	uint64_t ms = line->stamp.sec * 1000 + line->stamp.msec;
-	bool in_window = overlaps_window(l, ms, ms);
+	bool in_window = overlaps_window(l, ms, ms), own;
 	char at[128];
 
 	l->stats.lines++;
 	if (!input_admits(l, line, lineno))
 		return 0;
+	own = line->kind == ST_AUDIT_SECCOMP && own_match(l, sc, ms);
 	if (line->has_stamp && !line->daemon)
-		serial_add(l, line->stamp.serial, ms,
-			   line->kind == ST_AUDIT_SECCOMP ? record_hash(sc) : 0,
-			   lineno ? lineno : line->kmsg_seq);
+		serial_add(
+		    l, line->stamp.serial, ms, line->kind == ST_AUDIT_SECCOMP ? record_hash(sc) : 0,
+		    lineno ? lineno : line->kmsg_seq, line->has_mono ? line->mono_usec : NO_MONO);
 	if (line->has_stamp && line->source == ST_AUDIT_SRC_KERNEL)
-		kernel_record(l, line, ms);
+		kernel_record(l, line, ms, own);
 	if (line->kind != ST_AUDIT_SECCOMP) {
 		note_other_line(l, line, line_name(line, where, lineno, at, sizeof(at)), in_window);
 		return 0;
 	}
 	l->stats.seccomp++;
-	if (!in_window)
+	if (own || !in_window)
 		return 0;
 	l->stats.in_window++;
 	if (ms > l->stats.last_ms)
@@ -719,29 +838,48 @@ static void table_sort(struct call_table *t)
 	t->n_slots = 0;
 }
 
+/* printk lets ratelimit_burst messages through per interval, and says how
+ * many it dropped ("callbacks suppressed") only when it is next asked after
+ * the interval (lib/ratelimit.c: ___ratelimit; the state is the one all
+ * printk_ratelimit() callers share: kernel/printk/printk.c). A kernel log
+ * that ends with a full burst may have lost what came next without a word,
+ * however long one waits: only a later record tells. */
+static void trailing_burst(struct st_learn *l)
+{
+	size_t n = l->o.ratelimit_burst, last = (l->recent_pos + n - 1) % n;
+	uint64_t t_last = l->recent[last], t_first = l->recent[l->recent_pos];
+	char t0[48], t1[48], until[48];
+
+	if (l->n_recent < n || t_last - t_first > l->o.ratelimit_ms ||
+	    (l->o.has_until && l->o.until_ms < t_last))
+		return;
+	st_learn_format_time(t_first, l->recent_mono[l->recent_pos] != NO_MONO,
+			     l->recent_mono[l->recent_pos], t0, sizeof(t0));
+	st_learn_format_time(t_last, l->recent_mono[last] != NO_MONO, l->recent_mono[last], t1,
+			     sizeof(t1));
+	st_learn_format_time(t_last - 1, false, 0, until, sizeof(until));
+	st_learn_gap(
+	    l,
+	    "the kernel log ends with %zu audit records within %llu ms (%s to %s), the "
+	    "printk rate limit (kernel.printk_ratelimit_burst=%u per "
+	    "kernel.printk_ratelimit=%u s): records made after them may have been dropped, "
+	    "and the kernel says so only before a later record, which on a quiet host may "
+	    "never come. If this is the running kernel's log, learn from the live log "
+	    "instead (the same command without LOG, while the kernel's ring buffer holds "
+	    "them: learn then makes that record itself); or end the window before the "
+	    "last of them (--until '%s'); or learn from auditd's log",
+	    n, (unsigned long long)(t_last - t_first), t0, t1, l->o.ratelimit_burst,
+	    l->o.ratelimit_ms / 1000, until);
+}
+
 int st_learn_finish(struct st_learn *l, struct st_error *err)
 {
-	pending_settle(l, false, 0);
+	pending_settle(l, false, 0, false);
 	if (l->n_serials)
 		serials_settle(l);
-	/* printk lets ratelimit_burst messages through per interval and
-	 * reports the rest only when it prints again */
-	if (l->recent && l->n_recent == l->o.ratelimit_burst) {
-		size_t last = (l->recent_pos + l->o.ratelimit_burst - 1) % l->o.ratelimit_burst;
-		uint64_t t_last = l->recent[last], t_first = l->recent[l->recent_pos];
-
-		if (t_last - t_first <= l->o.ratelimit_ms &&
-		    !(l->o.has_until && l->o.until_ms < t_last))
-			st_learn_gap(
-			    l,
-			    "the kernel log ends with %u audit records within %llu ms, the "
-			    "printk rate limit (kernel.printk_ratelimit_burst=%u per "
-			    "kernel.printk_ratelimit=%u s): records after them may have been "
-			    "dropped without a trace yet; read the log again later (or end "
-			    "the window before them with --until), or learn from auditd's log",
-			    l->o.ratelimit_burst, (unsigned long long)(t_last - t_first),
-			    l->o.ratelimit_burst, l->o.ratelimit_ms / 1000);
-	}
+	own_settle(l);
+	if (l->recent)
+		trailing_burst(l);
 	if (l->stats.unattributed)
 		st_learn_gap(l,
 			     "%llu record(s) could not be told to be the container's or not: their "
@@ -752,6 +890,11 @@ int st_learn_finish(struct st_learn *l, struct st_error *err)
 	if (l->forged)
 		return st_error_set(err, 0, "the log holds forged records: %s", l->forged_msg);
 	return 0;
+}
+
+uint64_t st_learn_missing_records(const struct st_learn *l)
+{
+	return l->missing_records;
 }
 
 const struct st_learned *st_learn_calls(const struct st_learn *l, size_t *n)

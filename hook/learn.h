@@ -86,12 +86,35 @@ int st_learn_end_input(struct st_learn *l, const char *where, struct st_error *e
  * forged: the kernel numbers each event once). */
 int st_learn_finish(struct st_learn *l, struct st_error *err);
 
+/* A record learn made itself to close the live log (kmsg.h: st_audit_probe):
+ * one SCMP_ACT_LOG record of syscall nr on arch by process pid, stamped
+ * between from_ms and to_ms (wall clock). Give it before its record may be
+ * read. A record that matches it in all of these is never learned from. One
+ * that never shows was dropped by the printk rate limit after the kernel
+ * numbered it: the one serial number it took, and a "callbacks suppressed"
+ * count printed right before a later one of learn's own that it alone makes
+ * up, are not taken for the workload's. (It assumes the record was made:
+ * the kernel logs SCMP_ACT_LOG unless kernel.seccomp.actions_logged lacks
+ * "log", which live learn reports as a gap of its own.) At most 4. */
+struct st_learn_own {
+	int64_t pid;
+	uint32_t arch; /* AUDIT_ARCH_* */
+	int64_t nr;
+	uint64_t from_ms, to_ms;
+};
+int st_learn_own_record(struct st_learn *l, const struct st_learn_own *own, struct st_error *err);
+/* Whether the i-th own record (in the order given) has been read. */
+bool st_learn_own_seen(const struct st_learn *l, size_t i);
+
 /* Sorted by name (unnamed last), then arch. Valid until st_learn_free. */
 const struct st_learned *st_learn_calls(const struct st_learn *l, size_t *n);
 const struct st_learn_stats *st_learn_get_stats(const struct st_learn *l);
 /* Why records may be missing (the first few messages), and how many reasons. */
 const char *const *st_learn_gaps(const struct st_learn *l, size_t *n, uint64_t *total);
 bool st_learn_incomplete(const struct st_learn *l);
+/* Audit records whose serial numbers are missing in the window: a floor on
+ * how many were lost (drops the kernel only counted add to it). */
+uint64_t st_learn_missing_records(const struct st_learn *l);
 /* Syscalls named by records that could not be attributed (their process had
  * exited): they may be missing from the result. */
 const struct st_learned *st_learn_unattributed(const struct st_learn *l, size_t *n);

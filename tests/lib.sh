@@ -77,9 +77,10 @@ assert_valid_profile() {
 
 # Seccomp audit records go to the kernel log, or to auditd while one runs:
 # tests that read them (learn_*) hold this lock so that they do not run at
-# the same time.
+# the same time, in this build or another one on the same host (one kernel,
+# one printk rate limit).
 audit_lock() {
-	exec 8>"$ST_WORK/.audit.lock"
+	exec 8>/run/lock/seccomp-trace-tests.audit.lock
 	flock 8
 }
 

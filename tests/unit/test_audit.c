@@ -5,11 +5,13 @@
  * as built by hand from the kernel's format (x32, journald, old forms). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit_record.h"
 #include "check.h"
 #include "helpers.h"
 #include "learn.h"
+#include "learn_time.h"
 
 /* Real: dmesg, a LOG action on getcpu (309) from a native program. */
 #define DMESG_NATIVE                                                                               \
@@ -584,30 +586,57 @@ static void test_kernel_says_lost(void)
 	st_learn_free(l);
 }
 
+/* The gap messages' first (or only) text. */
+static const char *gap0(const struct st_learn *l)
+{
+	size_t n;
+	uint64_t total;
+	const char *const *g = st_learn_gaps(l, &n, &total);
+
+	return n ? g[0] : "";
+}
+
+/* n records at second 10 (spread: one more second each), then the end. */
+static struct st_learn *burst_of(const struct st_learn_opts *o, unsigned n, unsigned spread)
+{
+	struct st_learn *l = learner(o);
+
+	for (unsigned s = 1; s <= n; s++)
+		feed_rec(l, 309, s, 10 + s * spread, 0x7ffc0000, 5, "a");
+	finish(l);
+	return l;
+}
+
 static void test_trailing_burst(void)
 {
 	struct st_learn_opts o = {.ratelimit_ms = 5000, .ratelimit_burst = 10};
-	struct st_learn *l = learner(&o);
-
 	/* ten records in one second at the end of a kernel log: the printk
 	 * rate limit may have dropped the next ones without a trace yet */
-	for (unsigned s = 1; s <= 10; s++)
-		feed_rec(l, 309, s, 10, 0x7ffc0000, 5, "a");
-	finish(l);
-	CHECK(st_learn_incomplete(l));
-	st_learn_free(l);
+	struct st_learn *l = burst_of(&o, 10, 0);
 
-	/* nine are fine; so are ten spread over more than the interval */
-	l = learner(&o);
-	for (unsigned s = 1; s <= 9; s++)
-		feed_rec(l, 309, s, 10, 0x7ffc0000, 5, "a");
-	finish(l);
+	CHECK(st_learn_incomplete(l));
+	/* what helps is said, and only that: a later read of a quiet host's
+	 * log holds nothing new; the window can end before the last one */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	CHECK_CONTAINS(gap0(l), "within 0 ms (1970-01-01 00:00:10.000 to");
+	CHECK_CONTAINS(gap0(l), "the same command without LOG");
+	CHECK_CONTAINS(gap0(l), "--until '1970-01-01 00:00:09.999'");
+	CHECK(!strstr(gap0(l), "again later"));
+	st_learn_free(l);
+	/* ... which reads back and ends the window before them */
+	o.has_until = true;
+	CHECK(st_learn_parse_time("1970-01-01 00:00:09.999", 0, &o.until_ms) == 0);
+	l = burst_of(&o, 10, 0);
 	CHECK(!st_learn_incomplete(l));
 	st_learn_free(l);
-	l = learner(&o);
-	for (unsigned s = 1; s <= 10; s++)
-		feed_rec(l, 309, s, 10 + s, 0x7ffc0000, 5, "a");
-	finish(l);
+	o.has_until = false;
+
+	/* nine are fine; so are ten spread over more than the interval */
+	l = burst_of(&o, 9, 0);
+	CHECK(!st_learn_incomplete(l));
+	st_learn_free(l);
+	l = burst_of(&o, 10, 1);
 	CHECK(!st_learn_incomplete(l));
 	st_learn_free(l);
 	/* auditd gets every record: no such limit */
@@ -624,6 +653,151 @@ static void test_trailing_burst(void)
 	}
 	finish(l);
 	CHECK(!st_learn_incomplete(l));
+	st_learn_free(l);
+}
+
+static void test_time_forms(void)
+{
+	char buf[64];
+	uint64_t ms = 0;
+
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	CHECK_STR(st_learn_format_time(1796049064999ULL, true, 21855593886ULL, buf, sizeof(buf)),
+		  "2026-11-30 14:31:04.999 [21855.593886]");
+	CHECK_STR(st_learn_format_time(1796049064005ULL, false, 0, buf, sizeof(buf)),
+		  "2026-11-30 14:31:04.005");
+	/* what is printed reads back, to the ms */
+	CHECK(st_learn_parse_time("2026-11-30 14:31:04.999", 0, &ms) == 0 &&
+	      ms == 1796049064999ULL);
+	CHECK(st_learn_parse_time("2026-11-30T14:31:04.5", 0, &ms) == 0 && ms == 1796049064500ULL);
+	CHECK(st_learn_parse_time("2026-11-30 14:31:04.123456789", 0, &ms) == 0 &&
+	      ms == 1796049064123ULL);
+	CHECK(st_learn_parse_time("2026-11-30 14:31", 0, &ms) == 0 && ms == 1796049060000ULL);
+	CHECK(st_learn_parse_time("2026-11-30", 0, &ms) == 0 && ms == 1795996800000ULL);
+	CHECK(st_learn_parse_time("@1796049064.25", 0, &ms) == 0 && ms == 1796049064250ULL);
+	CHECK(st_learn_parse_time("-10m", 1000000, &ms) == 0 && ms == 400000);
+	CHECK(st_learn_parse_time("now", 42, &ms) == 0 && ms == 42);
+	CHECK(st_learn_parse_time("2026-11-30 14:31:04.", 0, &ms) < 0);
+	CHECK(st_learn_parse_time("2026-11-30 14:31:04.9x", 0, &ms) < 0);
+	CHECK(st_learn_parse_time("-10m", 1000, &ms) < 0); /* before the epoch */
+	CHECK(st_learn_parse_time("yesterday", 0, &ms) < 0);
+	/* local time, as the log's readers see it (dmesg -T, journalctl) */
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	CHECK_STR(st_learn_format_time(1796049064999ULL, false, 0, buf, sizeof(buf)),
+		  "2026-11-30 15:31:04.999");
+	CHECK(st_learn_parse_time("2026-11-30 15:31:04.999", 0, &ms) == 0 &&
+	      ms == 1796049064999ULL);
+	setenv("TZ", "UTC0", 1);
+	tzset();
+}
+
+static void test_gap_times(void)
+{
+	struct st_learn *l = learner(&(struct st_learn_opts){0});
+
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	/* dmesg: the date and the printk time; records 3 to 5 missing */
+	feed(l, "[21855.593886] audit: type=1326 audit(1796049064.999:2): auid=0 uid=0 gid=0 "
+		"ses=1 pid=5 comm=\"a\" exe=\"/a\" sig=0 arch=c000003e syscall=1 compat=0 ip=0x1 "
+		"code=0x7ffc0000");
+	feed(l, "[21856.000001] audit: type=1326 audit(1796049065.405:6): auid=0 uid=0 gid=0 "
+		"ses=1 pid=5 comm=\"a\" exe=\"/a\" sig=0 arch=c000003e syscall=1 compat=0 ip=0x1 "
+		"code=0x7ffc0000");
+	finish(l);
+	CHECK_CONTAINS(gap0(l), "3 audit record(s) never reached this log");
+	CHECK_CONTAINS(gap0(l), "from 2 to 6, between 2026-11-30 14:31:04.999 [21855.593886] and "
+				"2026-11-30 14:31:05.405 [21856.000001]");
+	CHECK(st_learn_missing_records(l) == 3);
+	st_learn_free(l);
+	/* auditd's log has no printk time */
+	l = learner(&(struct st_learn_opts){0});
+	feed(l,
+	     "type=SECCOMP msg=audit(1796049064.999:2): auid=0 uid=0 gid=0 ses=1 pid=5 "
+	     "comm=\"a\" exe=\"/a\" sig=0 arch=c000003e syscall=1 compat=0 ip=0x1 code=0x7ffc0000");
+	feed(l,
+	     "type=SECCOMP msg=audit(1796049065.405:4): auid=0 uid=0 gid=0 ses=1 pid=5 "
+	     "comm=\"a\" exe=\"/a\" sig=0 arch=c000003e syscall=1 compat=0 ip=0x1 code=0x7ffc0000");
+	finish(l);
+	CHECK_CONTAINS(gap0(l), "between 2026-11-30 14:31:04.999 and 2026-11-30 14:31:05.405)");
+	st_learn_free(l);
+}
+
+/* The records learn makes to close the live log (getppid, 110 on x86-64). */
+#define OWN(pid_, from_) (&(struct st_learn_own){(pid_), 0xc000003e, 110, (from_), (from_) + 5})
+
+/* A burst of ten at second 10, learn's first record dropped, then the
+ * kernel's count and learn's second record (serial last, at second 16). */
+static struct st_learn *own_scene(unsigned suppressed, unsigned last)
+{
+	struct st_learn *l = learner(&(struct st_learn_opts){0});
+	struct st_error err = {0};
+	char line[128];
+
+	for (unsigned s = 1; s <= 10; s++)
+		feed_rec(l, 309, s, 10, 0x7ffc0000, 5, "a");
+	CHECK(st_learn_own_record(l, OWN(77, 10500), &err) == 0);
+	CHECK(st_learn_own_record(l, OWN(78, 16000), &err) == 0);
+	snprintf(line, sizeof(line), "[ 15.5] kauditd_printk_skb: %u callbacks suppressed",
+		 suppressed);
+	feed(l, line);
+	feed_rec(l, 110, last, 16, 0x7ffc0000, 78, "seccomp-trace");
+	CHECK(!st_learn_own_seen(l, 0) && st_learn_own_seen(l, 1));
+	return l;
+}
+
+static void test_own_records(void)
+{
+	/* nothing but learn's own first record was dropped: complete, and
+	 * learn's records are not learned from */
+	struct st_learn *l = own_scene(1, 12);
+
+	CHECK(finish(l) == 0);
+	CHECK(!st_learn_incomplete(l));
+	CHECK(st_learn_get_stats(l)->counted == 10 && st_learn_get_stats(l)->in_window == 10);
+	CHECK(!find(l, "getppid", 0xc000003e));
+	st_learn_free(l);
+
+	/* one more number missing: a record of someone else's */
+	l = own_scene(2, 13);
+	finish(l);
+	CHECK(st_learn_incomplete(l));
+	CHECK_CONTAINS(gap0(l), "1 audit record(s) never reached this log");
+	st_learn_free(l);
+
+	/* the kernel counts more drops than learn's own: another message was */
+	l = own_scene(2, 12);
+	finish(l);
+	CHECK(st_learn_incomplete(l));
+	CHECK_CONTAINS(gap0(l), "dropped 2 kernel messages");
+	st_learn_free(l);
+
+	/* without knowing its own records, learn would blame the workload */
+	l = learner(&(struct st_learn_opts){0});
+	for (unsigned s = 1; s <= 10; s++)
+		feed_rec(l, 309, s, 10, 0x7ffc0000, 5, "a");
+	feed(l, "[ 15.5] kauditd_printk_skb: 1 callbacks suppressed");
+	feed_rec(l, 110, 12, 16, 0x7ffc0000, 78, "seccomp-trace");
+	finish(l);
+	CHECK(st_learn_incomplete(l));
+	st_learn_free(l);
+
+	/* told exactly: the same pid making the same call before learn's
+	 * record was made, or another call, is the workload's */
+	l = learner(&(struct st_learn_opts){0});
+	struct st_error err = {0};
+	CHECK(st_learn_own_record(l, OWN(78, 16000), &err) == 0);
+	feed_rec(l, 110, 1, 10, 0x7ffc0000, 78, "a");
+	feed_rec(l, 39, 2, 16, 0x7ffc0000, 78, "a");
+	feed_rec(l, 110, 3, 16, 0x00050001, 78, "a"); /* ERRNO, not LOG */
+	feed_rec(l, 110, 4, 16, 0x7ffc0000, 78, "seccomp-trace");
+	finish(l);
+	CHECK(!st_learn_incomplete(l));
+	CHECK(find(l, "getppid", 0xc000003e) && find(l, "getppid", 0xc000003e)->records == 2);
+	CHECK(find(l, "getpid", 0xc000003e));
+	CHECK(st_learn_own_seen(l, 0));
 	st_learn_free(l);
 }
 
@@ -899,6 +1073,9 @@ int main(void)
 	RUN(test_serial_gaps);
 	RUN(test_kernel_says_lost);
 	RUN(test_trailing_burst);
+	RUN(test_time_forms);
+	RUN(test_gap_times);
+	RUN(test_own_records);
 	RUN(test_container_match);
 	RUN(test_apply_to_base);
 	RUN(test_message_boundaries);
