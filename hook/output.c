@@ -73,7 +73,7 @@ static int parse_errno(struct st_output_opts *o, const char *arg)
 	v = strtol(arg, &end, 10);
 	if (end == arg && (v = st_errno_by_name(arg)) > 0)
 		end = (char *)arg + strlen(arg);
-	if (errno || *end || end == arg || v < 1 || v > 4095)
+	if (errno || *end || end == arg || v < 1 || v > ST_MAX_ERRNO_RET)
 		return -1;
 	o->has_errno = true;
 	o->errno_ret = v;
@@ -111,8 +111,8 @@ static error_t parse_output_opt(int key, char *arg, struct argp_state *state)
 	case OPT_ERRNO:
 		if (parse_errno(o, arg) < 0)
 			argp_error(state,
-				   "--errno '%s': expected an errno number 1-4095 or name (ENOSYS)",
-				   arg);
+				   "--errno '%s': expected an errno number 1-%d or name (ENOSYS)",
+				   arg, ST_MAX_ERRNO_RET);
 		return 0;
 	case OPT_FORMAT:
 		if (parse_format(o, arg) < 0)

@@ -84,6 +84,10 @@ struct st_profile {
 	struct st_extras extras;
 };
 
+/* The largest errno a profile can give: libseccomp 2.5.4 refuses
+ * SCMP_ACT_ERRNO(n) for n >= 4095 (runc, crun, podman and containerd then
+ * refuse the profile; tests/check_runtimes.json). */
+#define ST_MAX_ERRNO_RET 4094
 #define ST_ACT_ALLOW "SCMP_ACT_ALLOW"
 #define ST_ACT_ERRNO "SCMP_ACT_ERRNO"
 

@@ -85,8 +85,7 @@ static const char *const native_arch_names[] = {
 
 /* Errno runtimes use for SCMP_ACT_ERRNO without errnoRet. */
 #define DEFAULT_ERRNO EPERM
-/* libseccomp 2.5.4 refuses SCMP_ACT_ERRNO(n) for n >= 4095. */
-#define MAX_ERRNO_RET 4094
+#define MAX_ERRNO_RET ST_MAX_ERRNO_RET
 
 static const char *const rt_ids[ST_RT_COUNT] = {"runc",	       "crun",	 "podman",
 						"podman-runc", "docker", "containerd"};

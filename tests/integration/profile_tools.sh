@@ -318,8 +318,12 @@ jq -e '.defaultAction == "SCMP_ACT_ERRNO" and .defaultErrnoRet == 38' "$T/enosys
 st run --errno ENOSYS -o "$T/enosys-name.json" -- /bin/true
 jq -e '.defaultErrnoRet == 38' "$T/enosys-name.json" >/dev/null || die "--errno ENOSYS"
 [ "$(rc_of st merge --errno ENOFOO "$DOCKER")" = 2 ] &&
-	grep -qF -- "--errno 'ENOFOO': expected an errno number 1-4095 or name (ENOSYS)" "$T/out" ||
+	grep -qF -- "--errno 'ENOFOO': expected an errno number 1-4094 or name (ENOSYS)" "$T/out" ||
 	die "--errno ENOFOO: $(cat "$T/out")"
+# 4095 and more: libseccomp refuses SCMP_ACT_ERRNO(n), and so every runtime
+[ "$(rc_of st merge --errno 4095 "$DOCKER")" = 2 ] || die "--errno 4095 accepted: $(cat "$T/out")"
+st merge --errno 4094 "$DOCKER" -o "$T/e4094.json" && st check -q "$T/e4094.json" ||
+	die "--errno 4094: $(cat "$T/out")"
 # the help says which values are valid, for every option that takes a word
 [ "$(rc_of st diff --fail-on bogus "$DOCKER" "$DOCKER")" = 2 ] &&
 	grep -qF -- "--fail-on 'bogus': expected added, removed, any or never" "$T/out" || die "diff --fail-on bogus: $(cat "$T/out")"
