@@ -29,8 +29,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(f, "\nseccomp-trace COMMAND --help shows the options of a command.\n"
-		   "seccomp-trace --version prints the version, the libraries' versions and\n"
-		   "what the BPF program needs.\n"
+		   "seccomp-trace --version prints the version and those of the libraries it\n"
+		   "runs with.\n"
 		   "-v (--verbose, debug logging) goes before or after COMMAND; other options\n"
 		   "go after it.\n");
 }
@@ -46,20 +46,20 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		st_version_print(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(stdout);
-		return 0;
-	}
 	/* "seccomp-trace -v run ...": the verb's parser takes -v, so it moves
 	 * behind the verb (run's options end at CMD, so it must come first). */
 	int nv = 0;
 
 	while (nv + 1 < argc && is_verbose(argv[nv + 1]))
 		nv++;
+	if (nv + 1 < argc && !strcmp(argv[nv + 1], "--version")) {
+		st_version_print(stdout);
+		return 0;
+	}
+	if (nv + 1 < argc && (!strcmp(argv[nv + 1], "--help") || !strcmp(argv[nv + 1], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
 	if (nv && nv + 1 == argc) {
 		fprintf(stderr, "seccomp-trace: %s needs a COMMAND after it\n", argv[1]);
 		usage(stderr);

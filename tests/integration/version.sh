@@ -25,3 +25,7 @@ $out
 expected (libbpf gives major.minor only):
 $want"
 note "$(tr '\n' ' ' <<<"$out")"
+# -v goes before or after COMMAND (the top-level help says so): before
+# --version and --help too
+[ "$("$ST_BIN" -v --version)" = "$want" ] || die "-v --version printed: $("$ST_BIN" -v --version 2>&1)"
+"$ST_BIN" -v --help | grep -q '^Usage: seccomp-trace COMMAND' || die "-v --help: $("$ST_BIN" -v --help 2>&1)"
