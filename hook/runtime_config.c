@@ -196,7 +196,9 @@ int st_rt_config_load(struct st_rt_config *c, struct st_error *err)
 	const char *file = getenv(ST_RUNTIME_ENV_CONFIG), *v;
 
 	memset(c, 0, sizeof(*c));
+	/* hook-args default to the hooks.d entry's: a log file of its own */
 	if (set_str(&c->runtime, "runc", err) < 0 ||
+	    set_words(c, "--log " ST_HOOK_LOG_FILE, err) < 0 ||
 	    set_str(&c->file, file && *file ? file : ST_RUNTIME_CONFIG, err) < 0 ||
 	    read_settings(c, file && *file, err) < 0)
 		return -1;

@@ -180,7 +180,7 @@ static int check_config(void)
 #else
 		printf("%s %s\n", PROG, ST_VERSION);
 #endif
-		printf("settings: %s\nruntime: %s\nhook (%s): %s seccomp-trace hook",
+		printf("settings: %s\nruntime: %s\nhook (%s): %s hook",
 		       c.file ? c.file : "none (defaults)", runtime,
 		       c.create_runtime ? "createRuntime" : "prestart", hook);
 		for (size_t i = 0; i < c.n_hook_args; i++)

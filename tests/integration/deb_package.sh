@@ -168,7 +168,7 @@ bash --norc --noprofile -c '. /usr/share/bash-completion/bash_completion &&
 # hook where the package put them (paths compiled in).
 /usr/bin/seccomp-trace-runtime --check-config >"$T/shim.out" 2>&1 &&
 	grep -qx 'editor: /usr/libexec/seccomp-trace/seccomp-trace-runtime-edit' "$T/shim.out" &&
-	grep -qx 'hook (prestart): /usr/bin/seccomp-trace seccomp-trace hook' "$T/shim.out" ||
+	grep -qx 'hook (prestart): /usr/bin/seccomp-trace hook --log /var/log/seccomp-trace.log' "$T/shim.out" ||
 	die "the installed seccomp-trace-runtime: $(cat "$T/shim.out")"
 
 remove || die "removing the package failed"

@@ -25,9 +25,15 @@ export SECCOMP_TRACE_RUNTIME_CONFIG=$T/runtime.conf
 "$SHIM" --check-config >"$T/check.out" || die "--check-config: $(cat "$T/check.out")"
 grep -qx "settings: $T/runtime.conf" "$T/check.out" &&
 	grep -qx "runtime: $(command -v runc)" "$T/check.out" &&
-	grep -qx "hook (prestart): $ST_BIN seccomp-trace hook --log $T/hook.log" "$T/check.out" &&
+	grep -qx "hook (prestart): $ST_BIN hook --log $T/hook.log" "$T/check.out" &&
 	grep -qx "requests: annotation env" "$T/check.out" ||
 	die "--check-config says: $(cat "$T/check.out")"
+# Without hook-args the hook logs where the hooks.d entry's does (syslog may
+# have no reader, and Docker shows only a failed hook's stderr).
+echo 'runtime = runc' >"$T/defaults.conf"
+SECCOMP_TRACE_RUNTIME_CONFIG=$T/defaults.conf "$SHIM" --check-config >"$T/check.out" &&
+	grep -qx "hook (prestart): $ST_BIN hook --log /var/log/seccomp-trace.log" "$T/check.out" ||
+	die "--check-config without hook-args says: $(cat "$T/check.out")"
 
 # ---- a bundle run by hand: an unasked container's config.json is not touched ----
 ct_bundle "$T/plain" -- sh -c 'echo plain'
