@@ -28,7 +28,8 @@
 #                         podman runs with a hooks directory of the gate's own
 #   --docker-runtime NAME docker: the shim's runtime name (default seccomp-trace)
 #   --engine-arg ARG      passed to `ENGINE run` (repeatable), e.g. --network=none
-#   --podman CMD, --docker CMD   the engine's command (default podman, docker)
+#   --podman CMD, --docker CMD   the engine's command (default podman, docker),
+#                         split on blanks: --podman "podman --root /x/root"
 #   --seccomp-trace BIN   default: seccomp-trace from PATH
 #   --timeout SECONDS     how long a profile may take to appear once its
 #                         container exited (default 30)
@@ -36,7 +37,9 @@
 # Results in DIR: runs/NAME.json and runs/NAME.report.json per run,
 # profile.json (the merged profile: the artifact to commit when the change
 # is intended), convergence.json (merge --stats), convergence.txt, diff.json,
-# diff.md and comment.md (the review comment: the diff, then convergence).
+# diff.md and comment.md (the review comment: the diff, then convergence);
+# podman: hooks.d/ (the hook's entry) and hook.log (its log: why a run left
+# no profile).
 #
 # Exit status: 0 the committed profile lets through everything the tests
 # did; 1 it does not (the gate fails: review the comment, commit profile.json
@@ -61,6 +64,11 @@ docker=docker
 st=seccomp-trace
 timeout=30
 engine_args=
+
+# An engine's command: its blank-separated words, one per line.
+words() {
+	(set -f; for w in $1; do printf '%s\n' "$w"; done)
+}
 
 # Arguments for the engine are kept one per line (no newlines in them).
 add_engine_arg() {
@@ -90,8 +98,8 @@ while [ $# -gt 0 ]; do
 	--hook-arg) need "$@"; hook_args="$hook_args, \"$(json_escape "$2")\""; shift 2 ;;
 	--docker-runtime) need "$@"; docker_runtime=$2; shift 2 ;;
 	--engine-arg) need "$@"; add_engine_arg "$2"; shift 2 ;;
-	--podman) need "$@"; podman=$2; shift 2 ;;
-	--docker) need "$@"; docker=$2; shift 2 ;;
+	--podman) need "$@"; podman=$(words "$2"); shift 2 ;;
+	--docker) need "$@"; docker=$(words "$2"); shift 2 ;;
 	--seccomp-trace) need "$@"; st=$2; shift 2 ;;
 	--timeout) need "$@"; timeout=$2; shift 2 ;;
 	-h | --help) sed -n '3,/^set -eu$/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -110,6 +118,9 @@ case $timeout in '' | *[!0-9]*) die "--timeout: a number of seconds" ;; esac
 case $engine in podman | docker) ;; *) die "--engine: podman or docker" ;; esac
 [ -z "$tests" ] || [ -r "$tests" ] || die "cannot read $tests"
 command -v "$st" >/dev/null 2>&1 || die "no $st (--seccomp-trace)"
+if [ "$engine" = podman ]; then engine_cmd=$podman; else engine_cmd=$docker; fi
+first=$(printf '%s\n' "$engine_cmd" | sed -n 1p)
+[ -n "$first" ] && command -v "$first" >/dev/null 2>&1 || die "--$engine: no command '$first'"
 
 # The hook writes where the annotation says, on the host: absolute paths
 # there ($abs); the rest names files as given, for readable output.
@@ -141,19 +152,22 @@ run_traced() {
 	of=$abs/runs/$name.json
 	ann="io.containers.trace-syscall=of:$of"
 	rc=0
-	# shellcheck disable=SC2086 # --engine-arg: one argument per line
+	# shellcheck disable=SC2086 # the engine's words, --engine-arg: one per line
 	if [ "$engine" = podman ]; then
 		(set -f; IFS='
-'; exec "$podman" --hooks-dir "$abs/hooks.d" run --rm --annotation "$ann" $engine_args "$image" "$@") || rc=$?
+'; exec $podman --hooks-dir "$abs/hooks.d" run --rm --annotation "$ann" $engine_args "$image" "$@") || rc=$?
 	else
 		(set -f; IFS='
-'; exec "$docker" run --rm --runtime "$docker_runtime" -e "$ann" $engine_args "$image" "$@") || rc=$?
+'; exec $docker run --rm --runtime "$docker_runtime" -e "$ann" $engine_args "$image" "$@") || rc=$?
 	fi
 	[ $rc -eq 0 ] || die "test $name failed (exit $rc): fix the test before gating its profile"
 	waited=0
+	alone=0
 	while [ ! -e "$out/runs/$name.report.json" ]; do
-		if [ $waited -ge $((timeout * 10)) ]; then
-			[ -e "$of" ] && die "$name: a profile but no report after ${timeout}s: does the hook run with --report?"
+		# the tracer writes both at once: a profile alone for 3 s has no report coming
+		[ ! -e "$of" ] || alone=$((alone + 1))
+		if [ $alone -ge 30 ] || [ $waited -ge $((timeout * 10)) ]; then
+			[ -e "$of" ] && die "$name: a profile but no report: does the hook run with --report?"
 			[ ! -r "$out/hook.log" ] || tail -n 5 "$out/hook.log" >&2
 			die "$name: no profile after ${timeout}s"
 		fi

@@ -11,20 +11,16 @@
 GATE=$ST_SOURCE/contrib/ci/seccomp-gate.sh
 [ -x "$GATE" ] || die "no $GATE"
 ct_podman_image
-# podman as this machine needs it, as one command for --podman.
-cat >"$T/podman" <<EOF
-#!/bin/sh
-export CONTAINERS_CONF='$CONTAINERS_CONF'
-exec podman --root '$CT_PODMAN_ROOT/root' --runroot '$CT_PODMAN_RUNROOT' \
-	--storage-driver vfs --cgroup-manager cgroupfs --events-backend file "\$@"
-EOF
-chmod +x "$T/podman"
+# podman as this machine needs it (CONTAINERS_CONF: tests/containers.sh), in
+# the words --podman takes
+podman_cmd="podman --root $CT_PODMAN_ROOT/root --runroot $CT_PODMAN_RUNROOT --storage-driver vfs"
+podman_cmd+=" --cgroup-manager cgroupfs --events-backend file"
 mkdir -p "$T/repo"
 cd "$T/repo"
 printf '# the tests of the image\nstprobe membarrier\n\nls / >/dev/null\n' >tests.txt
 gate() {
 	local rc=0
-	"$GATE" --seccomp-trace "$ST_BIN" --podman "$T/podman" --engine-arg --network=none \
+	"$GATE" --seccomp-trace "$ST_BIN" --podman "$podman_cmd" --engine-arg --network=none \
 		--runs 2 --profile seccomp.json --out out "$@" >"$T/gate.out" 2>"$T/gate.err" || rc=$?
 	echo $rc
 }
@@ -75,6 +71,12 @@ printf 'false\n' >bad.txt
 rc=$(gate "$CT_IMAGE" bad.txt)
 [ "$rc" = 2 ] && grep -q "test run01-test001 failed (exit 1)" "$T/gate.err" ||
 	die "a failing test: exit $rc, $(cat "$T/gate.err")"
+# an engine command that does not exist: said before any test runs
+rc=0
+"$GATE" --seccomp-trace "$ST_BIN" --podman "/nonexistent/podman --root x" --out nout \
+	"$CT_IMAGE" tests.txt >"$T/ngate.out" 2>"$T/ngate.err" || rc=$?
+[ $rc = 2 ] && grep -qx "seccomp-gate: --podman: no command '/nonexistent/podman'" "$T/ngate.err" ||
+	die "a missing engine: exit $rc, $(cat "$T/ngate.err")"
 
 # ---- Docker, through seccomp-trace-runtime with --report in its hook-args ----
 SHIM=$(dirname "$ST_BIN")/seccomp-trace-runtime
