@@ -255,10 +255,14 @@ void st_gains_log(const struct st_gains *g)
 		return;
 	for (size_t i = 0; i < g->n; i++)
 		log_gain(&g->v[i]);
-	if (g->n)
+	if (g->unchanged_tail)
 		st_info("convergence: the last %zu of %zu inputs added nothing (each input against "
 			"the ones before it, in the order given)",
 			g->unchanged_tail, g->n);
+	else
+		st_info("convergence: the last of %zu inputs still added something (each input "
+			"against the ones before it, in the order given): more runs may add more",
+			g->n);
 }
 
 static int gen_gain(yajl_gen y, const struct st_gain *g)

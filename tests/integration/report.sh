@@ -119,6 +119,10 @@ jq -e '.seccompTraceConvergence == 1 and (.inputs | length) == 3 and (.inputs[1]
 	die "merge --stats: $(cat "$T/stats.json")"
 grep -qF "convergence: $T/new.json: +" "$T/merge.err" && grep -qF "convergence: $T/new.json: nothing new" "$T/merge.err" &&
 	grep -qF "convergence: the last 1 of 3 inputs added nothing" "$T/merge.err" || die "merge's stderr: $(cat "$T/merge.err")"
+# the last input added something: said so, not "the last 0 inputs added nothing"
+"$ST_BIN" merge -o "$T/m.json" "$T/old.json" "$T/new.json" 2>"$T/merge.err"
+grep -qF "convergence: the last of 2 inputs still added something" "$T/merge.err" &&
+	! grep -q "the last 0 of" "$T/merge.err" || die "merge's stderr: $(cat "$T/merge.err")"
 "$ST_BIN" merge -o "$T/m.json" --stats "$T/stats2.json" "$T/new.json" "$T/old.json" 2>/dev/null
 jq -e '.unchangedTail == 1 and .inputs[0].addedSyscalls != []' "$T/stats2.json" >/dev/null || die "--stats FILE: $(cat "$T/stats2.json")"
 expect_fail 2 "--stats -: the profile goes to stdout" "$ST_BIN" merge --stats - "$T/old.json"
