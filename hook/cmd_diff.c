@@ -128,6 +128,19 @@ static const char *default_errno(const struct st_profile *p, char *buf, size_t l
 	return buf;
 }
 
+/* " (may run: when ...": the note a may-run default action gets, "" else. */
+static const char *may_run_open(const struct st_profile *p)
+{
+	return st_action_runs_when(p->default_action) ? " (may run: " : "";
+}
+
+static const char *may_run_when(const struct st_profile *p)
+{
+	const char *w = st_action_runs_when(p->default_action);
+
+	return w ? w : "";
+}
+
 /* The counts a summary gives; the default action's change counts as a
  * change. An added rule that lets nothing more through (an ERRNO rule) is
  * counted apart: it does not fail --fail-on added. */
@@ -209,9 +222,10 @@ static void print_text(const struct st_diff *d, const char *a, const char *b,
 
 	printf("--- %s\n+++ %s\n", a, b);
 	if (d->default_changed)
-		printf("defaultAction: %s%s -> %s%s\n", d->old_p->default_action,
+		printf("defaultAction: %s%s -> %s%s%s%s%s\n", d->old_p->default_action,
 		       default_errno(d->old_p, eo, sizeof(eo)), d->new_p->default_action,
-		       default_errno(d->new_p, en, sizeof(en)));
+		       default_errno(d->new_p, en, sizeof(en)), may_run_open(d->new_p),
+		       may_run_when(d->new_p), *may_run_open(d->new_p) ? ")" : "");
 	for (size_t i = 0; i < d->n_arches_added; i++)
 		printf("arch + %s\n", d->arches_added[i]);
 	for (size_t i = 0; i < d->n_arches_removed; i++)
@@ -224,7 +238,10 @@ static void print_text(const struct st_diff *d, const char *a, const char *b,
 
 		if (!group || strcmp(group, group_of(it)->action)) {
 			group = group_of(it)->action;
-			printf("%s:\n", group);
+			printf("%s%s%s%s:\n", group,
+			       st_action_runs_when(group) ? " (may run: " : "",
+			       st_action_runs_when(group) ? st_action_runs_when(group) : "",
+			       st_action_runs_when(group) ? ")" : "");
 		}
 		print_text_item(it, r);
 	}
@@ -296,7 +313,9 @@ static void print_markdown(const struct st_diff *d, const char *a, const char *b
 
 		if (!group || strcmp(group, e->action)) {
 			group = e->action;
-			printf("\n**%s**\n\n", group);
+			printf("\n**%s**%s%s\n\n", group,
+			       st_action_runs_when(group) ? " — may run: " : "",
+			       st_action_runs_when(group) ? st_action_runs_when(group) : "");
 		}
 		switch (it->kind) {
 		case ST_CHANGE_ADDED:

@@ -8,6 +8,7 @@
 #include "cleanup.h"
 #include "strv.h"
 #include "syscalls.h"
+#include "util.h"
 
 void st_extras_clear(struct st_extras *e)
 {
@@ -92,9 +93,50 @@ bool st_rule_is_conditional(const struct st_rule *r)
 	return r->n_args || filter_may_restrict(r->includes) || filter_may_restrict(r->excludes);
 }
 
+enum st_action_kind st_action_kind(const char *action)
+{
+	static const char *const deny[] = {"SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD",
+					   "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP", ST_ACT_ERRNO};
+
+	if (!action)
+		return ST_KIND_MAY_RUN;
+	if (!strcmp(action, ST_ACT_ALLOW) || !strcmp(action, "SCMP_ACT_LOG"))
+		return ST_KIND_RUNS;
+	for (size_t i = 0; i < ARRAY_SIZE(deny); i++)
+		if (!strcmp(action, deny[i]))
+			return ST_KIND_DENY;
+	return ST_KIND_MAY_RUN;
+}
+
 bool st_action_allows(const char *action)
 {
-	return action && (!strcmp(action, ST_ACT_ALLOW) || !strcmp(action, "SCMP_ACT_LOG"));
+	return action && st_action_kind(action) == ST_KIND_RUNS;
+}
+
+bool st_action_may_run(const char *action)
+{
+	return st_action_kind(action) != ST_KIND_DENY;
+}
+
+const char *st_action_runs_when(const char *action)
+{
+	if (st_action_kind(action) != ST_KIND_MAY_RUN)
+		return NULL;
+	if (!strcmp(action, "SCMP_ACT_TRACE"))
+		return "when a tracer with PTRACE_O_TRACESECCOMP continues it, the workload "
+		       "itself if its profile lets it ptrace; ENOSYS only without a tracer";
+	if (!strcmp(action, "SCMP_ACT_NOTIFY"))
+		return "when the agent at listenerPath answers CONTINUE";
+	return "an unknown action: runtimes refuse it, what it lets run cannot be told";
+}
+
+bool st_action_widens(const char *from, const char *to)
+{
+	enum st_action_kind kf = st_action_kind(from), kt = st_action_kind(to);
+
+	if (kt != kf)
+		return kt > kf;
+	return kt == ST_KIND_MAY_RUN && (!from || !to || strcmp(from, to));
 }
 
 int st_profile_add_rule(struct st_profile *p, struct st_rule *r, struct st_error *err)

@@ -102,8 +102,31 @@ void st_extras_clear(struct st_extras *e);
 bool st_filter_is_set(const struct st_filter *f);
 /* True if the rule applies only under args, includes or excludes conditions. */
 bool st_rule_is_conditional(const struct st_rule *r);
-/* True for actions under which the call proceeds (ALLOW, LOG). */
+/* What an action lets a workload do with the call (the kernel's
+ * Documentation/userspace-api/seccomp_filter.rst, runc's and crun's mapping
+ * of the names), from the least to the most: */
+enum st_action_kind {
+	ST_KIND_DENY, /* KILL*, TRAP, ERRNO: the call never runs */
+	/* TRACE: runs when a tracer with PTRACE_O_TRACESECCOMP continues it
+	 * (the workload itself, when its profile lets it ptrace; ENOSYS only
+	 * without a tracer); NOTIFY: runs when the listener says CONTINUE.
+	 * Also an unknown action (runtimes refuse it): cannot be told. */
+	ST_KIND_MAY_RUN,
+	ST_KIND_RUNS, /* ALLOW, LOG */
+};
+enum st_action_kind st_action_kind(const char *action);
+/* True for actions under which the call proceeds for sure (ALLOW, LOG). */
 bool st_action_allows(const char *action);
+/* True for actions under which the call can proceed: ALLOW, LOG, TRACE,
+ * NOTIFY (and unknown names). */
+bool st_action_may_run(const char *action);
+/* For an action of ST_KIND_MAY_RUN, when the call runs after all ("when a
+ * tracer continues it ..."), for messages; NULL for the other kinds. */
+const char *st_action_runs_when(const char *action);
+/* Whether moving a call from action `from` to action `to` can let a workload
+ * run it where it could not before: a higher kind, or another action of
+ * ST_KIND_MAY_RUN (a tracer and an agent decide differently). */
+bool st_action_widens(const char *from, const char *to);
 
 /* Append a rule (copied shallowly: the profile takes ownership of its members). */
 int st_profile_add_rule(struct st_profile *p, struct st_rule *r, struct st_error *err);

@@ -263,6 +263,25 @@ static void check_errno_name(struct checker *c, const char *path, const struct s
 
 /* ---- the top level ---- */
 
+/* Whether the workload may call ptrace under p (a rule or the default
+ * under which it can run): then it can trace itself and run its
+ * SCMP_ACT_TRACE calls (Documentation/userspace-api/seccomp_filter.rst). */
+static bool lets_ptrace(const struct st_profile *p)
+{
+	bool denied = false;
+
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct st_rule *r = &p->rules[i];
+
+		if (!strv_has(r->names, r->n_names, "ptrace"))
+			continue;
+		if (st_action_may_run(r->action))
+			return true;
+		denied |= !st_rule_is_conditional(r);
+	}
+	return !denied && st_action_may_run(p->default_action);
+}
+
 static void check_default(struct checker *c)
 {
 	const struct st_profile *p = c->p;
@@ -282,8 +301,12 @@ static void check_default(struct checker *c)
 		    a);
 	} else if (!strcmp(a, "SCMP_ACT_TRACE")) {
 		say(c, ST_CHECK_WARNING, "defaultAction", 0,
-		    "SCMP_ACT_TRACE: no runtime attaches a tracer, so every call the rules do not "
-		    "list fails with ENOSYS");
+		    "SCMP_ACT_TRACE lets every call the rules do not list run whenever a tracer "
+		    "with PTRACE_O_TRACESECCOMP continues it: %s; they fail with ENOSYS only "
+		    "without a tracer. This is no allow-list: use SCMP_ACT_ERRNO to deny",
+		    lets_ptrace(p) ? "this profile lets the workload ptrace, so it can trace "
+				     "itself and run any call"
+				   : "a tracer outside the container can");
 	}
 	if (p->has_default_errno) {
 		uint32_t e = p->default_errno_ret;
@@ -379,7 +402,8 @@ static void check_listener(struct checker *c)
 	if (notify)
 		say(c, ST_CHECK_WARNING, "listenerPath", ST_RT_DOCKER,
 		    "runc, crun and containerd hand the SCMP_ACT_NOTIFY calls to the agent "
-		    "listening at %s, and fail the start when none does; Docker 20.10 drops "
+		    "listening at %s, which may let them run (CONTINUE): count them as allowed; "
+		    "they fail the start when no agent listens; Docker 20.10 drops "
 		    "listenerPath, then refuses SCMP_ACT_NOTIFY",
 		    lp->val->u.string);
 	else
@@ -600,7 +624,9 @@ static void check_args(struct checker *c, const char *where, const struct st_rul
 		    "runtime makes each condition a rule of its own, ORed%s: %s %s when any one "
 		    "condition holds; write one rule per value",
 		    repeated, too, r->n_names ? r->names[0] : "the syscall",
-		    st_action_allows(r->action) ? "is allowed" : "is denied");
+		    st_action_allows(r->action)	   ? "is allowed"
+		    : st_action_may_run(r->action) ? "may run"
+						   : "is denied");
 	}
 }
 
@@ -801,8 +827,13 @@ static void check_whole(struct checker *c)
 		    p->rules[first_kill].action);
 	if (n_trace)
 		say(c, ST_CHECK_WARNING, PATH(path, "syscalls[%zu].action", first_trace), 0,
-		    "SCMP_ACT_TRACE: no runtime attaches a tracer, so the call fails with ENOSYS "
-		    "(errnoRet is the tracer's message, not an errno)");
+		    "SCMP_ACT_TRACE lets the call run whenever a tracer with "
+		    "PTRACE_O_TRACESECCOMP continues it: %s; it fails with ENOSYS only without a "
+		    "tracer. Count it as allowed, or use SCMP_ACT_ERRNO to deny (errnoRet is the "
+		    "tracer's message, not an errno)",
+		    lets_ptrace(p) ? "this profile lets the workload ptrace, so it can trace "
+				     "itself and run it"
+				   : "a tracer outside the container can");
 }
 
 /* Only once everything is well-formed: what libseccomp itself says, loading
@@ -900,10 +931,12 @@ bool st_profile_allows_io_uring(const struct st_profile *p, char *names, size_t 
 	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
 		const struct st_rule *which = NULL;
 		enum st_merge_outcome what = st_profile_classify(p, calls[i], &which);
-		bool by_default = st_action_allows(p->default_action);
+		/* TRACE and NOTIFY count: a tracer or an agent may let it run */
+		bool by_default = st_action_may_run(p->default_action);
 		bool allowed = what == ST_MERGE_COVERED ||
+			       (what == ST_MERGE_BLOCKED && st_action_may_run(which->action)) ||
 			       (what == ST_MERGE_CONDITIONAL &&
-				(by_default || st_action_allows(which->action))) ||
+				(by_default || st_action_may_run(which->action))) ||
 			       (what == ST_MERGE_ADDED && by_default);
 
 		if (!allowed)
@@ -912,7 +945,7 @@ bool st_profile_allows_io_uring(const struct st_profile *p, char *names, size_t 
 			o += snprintf(names + o, names_len - o, "%s%s", o ? ", " : "", calls[i]);
 		if (path[0])
 			continue;
-		if (!which || (what == ST_MERGE_CONDITIONAL && !st_action_allows(which->action))) {
+		if (!which || (what == ST_MERGE_CONDITIONAL && !st_action_may_run(which->action))) {
 			snprintf(path, path_len, "defaultAction");
 		} else {
 			size_t r = which - p->rules, k = 0;

@@ -56,8 +56,9 @@ typedef void (*st_check_fn)(void *ctx, const struct st_check_item *item);
 unsigned st_profile_check(const struct st_profile *p, st_check_fn report, void *ctx);
 
 /* Whether p lets io_uring_setup, io_uring_enter or io_uring_register through
- * (a rule allows it, unconditionally or not, or no rule denies it and the
- * default action lets calls proceed): names gets them ("io_uring_setup,
+ * (a rule under which it can run, ALLOW, LOG, TRACE or NOTIFY, unconditional
+ * or not, or no rule denies it and the default action lets calls run):
+ * names gets them ("io_uring_setup,
  * io_uring_enter"), path the JSON path of what lets the first one through.
  * A workload with a ring opens files, connects and creates sockets of any
  * family and more without making those syscalls: past every rule (see

@@ -58,7 +58,7 @@ static int lets_of(const struct st_profile *p, struct lets *l, struct st_error *
 {
 	*l = (struct lets){0};
 	for (size_t i = 0; i < p->n_rules; i++)
-		if (st_action_allows(p->rules[i].action) &&
+		if (st_action_may_run(p->rules[i].action) &&
 		    add_rule_names(l, &p->rules[i], err) < 0) {
 			lets_free(l);
 			return -1;

@@ -5,7 +5,9 @@
  * runs oldest first, and "the last N inputs added nothing" means the last N
  * runs found nothing new.
  *
- * Counted from the inputs' allowing rules (SCMP_ACT_ALLOW, SCMP_ACT_LOG):
+ * Counted from the inputs' rules under which a call can run (SCMP_ACT_ALLOW,
+ * SCMP_ACT_LOG, and SCMP_ACT_TRACE and SCMP_ACT_NOTIFY, whose tracer or
+ * agent may let it run):
  *  - a syscall is new when no earlier input lets it through in any way;
  *  - an argument value is new when a syscall that an earlier input lets
  *    through only under other conditions gets a conditional rule with

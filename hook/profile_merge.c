@@ -238,13 +238,14 @@ static int arg_pqcmp(const void *a, const void *b)
 
 /* What merge knows of one rule of an input. */
 struct rkey {
-	char *cond; /* args, includes, excludes and unknown members, canonical */
-	char *full; /* action and errno, then cond */
-	bool plain; /* no condition at all: applies to every call */
-	bool args;  /* argument conditions */
-	bool allows;
-	int rank;	    /* strength of the action: lower is more restrictive */
-	uint32_t eff_errno; /* what an errno action returns (EPERM when not given) */
+	char *cond;		  /* args, includes, excludes and unknown members, canonical */
+	char *full;		  /* action and errno, then cond */
+	bool plain;		  /* no condition at all: applies to every call */
+	bool args;		  /* argument conditions */
+	bool allows;		  /* kind == ST_KIND_RUNS */
+	enum st_action_kind kind; /* profile.h: what the action lets run */
+	int rank;		  /* strength of the action: lower is more restrictive */
+	uint32_t eff_errno;	  /* what an errno action returns (EPERM when not given) */
 	bool has_errno;
 };
 
@@ -317,7 +318,8 @@ static int rkey_make(const struct st_rule *r, struct rkey *k)
 	}
 	k->args = r->n_args > 0;
 	k->plain = !k->args && !filter_restricts(r->includes) && !filter_restricts(r->excludes);
-	k->allows = st_action_allows(r->action);
+	k->kind = st_action_kind(r->action);
+	k->allows = k->kind == ST_KIND_RUNS;
 	k->rank = action_rank(r->action);
 	return 0;
 }
@@ -539,10 +541,109 @@ static bool is_deny(const struct entry *x)
 	return !x->dropped && !x->key->allows;
 }
 
+/* Kinds of a live entry: a TRACE or NOTIFY (may let the call run), a
+ * denial that never does (KILL*, TRAP, ERRNO). */
+static bool is_may(const struct entry *x)
+{
+	return !x->dropped && x->key->kind == ST_KIND_MAY_RUN;
+}
+static bool is_hard_deny(const struct entry *x)
+{
+	return !x->dropped && x->key->kind == ST_KIND_DENY;
+}
+static bool is_hard_cd(const struct entry *x)
+{
+	return is_hard_deny(x) && !x->key->plain;
+}
+static bool is_hard_args_cd(const struct entry *x)
+{
+	return is_hard_cd(x) && x->key->args;
+}
+
+/* --allow-wins: the most permissive kind present decides (an allow, else a
+ * TRACE or NOTIFY, which may let the call run), the others' denials go. */
+static void settle_allow_wins(const struct merger *m, struct entry *b, struct entry *e)
+{
+	bool (*loser)(const struct entry *) = strongest(b, e, is_allow) ? is_deny : is_hard_deny;
+	bool (*winner)(const struct entry *) = loser == is_deny ? is_allow : is_may;
+	const struct entry *pa = strongest(b, e, is_pa), *pd;
+	char src[512], src2[512];
+
+	if (strongest(b, e, winner) && strongest(b, e, loser)) {
+		sources(m, b, e, winner, src, sizeof(src));
+		sources(m, b, e, loser, src2, sizeof(src2));
+		st_info("%s: %s by %s; the denials of %s are left out (--allow-wins)", b->name,
+			winner == is_allow ? "allowed" : "may run (SCMP_ACT_TRACE or _NOTIFY)", src,
+			src2);
+		drop_all(b, e, loser);
+	}
+	if (winner == is_allow && pa) {
+		keep_only(b, e, is_pa, pa);
+		drop_all(b, e, is_ca);
+	} else if (winner == is_allow) {
+		settle_same_conditions(b, e, true);
+	} else if ((pd = strongest(b, e, is_pd))) {
+		keep_only(b, e, is_pd, pd);
+		drop_all(b, e, is_cd);
+	} else {
+		settle_same_conditions(b, e, false);
+	}
+}
+
+/* An unconditional rule that lets the call run, or may (TRACE, NOTIFY), kept
+ * beside the conditional denials stronger than it (a denial beside a TRACE):
+ * with argument conditions libseccomp would drop them and leaving the rule
+ * out would break what its inputs run, so the merge fails; those that only
+ * depend on includes/excludes stay, written before it. */
+static int check_stronger_conditional(const struct merger *m, struct entry *b, struct entry *e,
+				      bool (*plain)(const struct entry *),
+				      bool (*args_cd)(const struct entry *), struct st_error *err)
+{
+	char src[512], src2[512];
+
+	if (!strongest(b, e, args_cd))
+		return 0;
+	sources(m, b, e, plain, src, sizeof(src));
+	sources(m, b, e, args_cd, src2, sizeof(src2));
+	return st_error_set(err, 0,
+			    "cannot merge: %s %s %s unconditionally and %s denies it under "
+			    "argument conditions; beside an unconditional rule no runtime applies "
+			    "that denial (libseccomp), and leaving the rule out would break what "
+			    "%s runs: change one of them, or --allow-wins to allow it",
+			    src, plain == is_pa ? "allows" : "gives SCMP_ACT_TRACE or _NOTIFY to",
+			    b->name, src2, src);
+}
+
+/* An unconditional denial decides; a TRACE or NOTIFY one only over what
+ * never runs less than it. */
+static int settle_plain_deny(const struct merger *m, struct entry *b, struct entry *e,
+			     const struct entry *pd, struct st_error *err)
+{
+	bool may = pd->key->kind == ST_KIND_MAY_RUN;
+	char src[512], src2[512];
+
+	if (may && check_stronger_conditional(m, b, e, is_pd, is_hard_args_cd, err) < 0)
+		return -1;
+	keep_only(b, e, is_pd, pd);
+	if (strongest(b, e, is_allow)) {
+		sources(m, b, e, is_pd, src, sizeof(src));
+		sources(m, b, e, is_allow, src2, sizeof(src2));
+		st_info("%s: %s (%s) by %s: the allows of %s are left out "
+			"(--allow-wins to allow it)",
+			b->name, may ? "may run only through a tracer or agent" : "denied",
+			pd->rule->action, src, src2);
+		drop_all(b, e, is_allow);
+	}
+	for (struct entry *x = b; x < e; x++)
+		if (is_cd(x) && !(may && is_hard_cd(x)))
+			x->dropped = true;
+	settle_same_conditions(b, e, false);
+	return 0;
+}
+
 /* One syscall's entries [b, e), sorted by input. */
 static int settle(const struct merger *m, struct entry *b, struct entry *e, struct st_error *err)
 {
-	const char *name = b->name;
 	const struct entry *pa, *pd;
 	char src[512], src2[512];
 
@@ -550,65 +651,23 @@ static int settle(const struct merger *m, struct entry *b, struct entry *e, stru
 	pa = strongest(b, e, is_pa);
 	pd = strongest(b, e, is_pd);
 	if (m->o->allow_wins) {
-		if (strongest(b, e, is_allow)) {
-			if (strongest(b, e, is_deny)) {
-				sources(m, b, e, is_allow, src, sizeof(src));
-				sources(m, b, e, is_deny, src2, sizeof(src2));
-				st_info("%s: allowed by %s; the denials of %s are left out "
-					"(--allow-wins)",
-					name, src, src2);
-				drop_all(b, e, is_deny);
-			}
-			if (pa) {
-				keep_only(b, e, is_pa, pa);
-				drop_all(b, e, is_ca);
-			} else {
-				settle_same_conditions(b, e, true);
-			}
-		} else if (pd) {
-			keep_only(b, e, is_pd, pd);
-			drop_all(b, e, is_cd);
-		} else {
-			settle_same_conditions(b, e, false);
-		}
+		settle_allow_wins(m, b, e);
 		return 0;
 	}
-	if (pd) {
-		keep_only(b, e, is_pd, pd);
-		if (strongest(b, e, is_allow)) {
-			sources(m, b, e, is_pd, src, sizeof(src));
-			sources(m, b, e, is_allow, src2, sizeof(src2));
-			st_info("%s: denied (%s) by %s: the allows of %s are left out "
-				"(--allow-wins to allow it)",
-				name, pd->rule->action, src, src2);
-			drop_all(b, e, is_allow);
-		}
-		drop_all(b, e, is_cd);
-		return 0;
-	}
+	if (pd)
+		return settle_plain_deny(m, b, e, pd, err);
 	if (pa) {
-		if (strongest(b, e, is_args_cd)) {
-			sources(m, b, e, is_pa, src, sizeof(src));
-			sources(m, b, e, is_args_cd, src2, sizeof(src2));
-			return st_error_set(
-			    err, 0,
-			    "cannot merge: %s allows %s unconditionally and %s denies it under "
-			    "argument conditions; beside an unconditional allow no runtime applies "
-			    "that denial (libseccomp), and leaving the allow out would break what "
-			    "%s runs: change one of them, or --allow-wins to allow it",
-			    src, name, src2, src);
-		}
+		if (check_stronger_conditional(m, b, e, is_pa, is_args_cd, err) < 0)
+			return -1;
 		keep_only(b, e, is_pa, pa);
 		if (strongest(b, e, is_ca)) {
 			sources(m, b, e, is_pa, src, sizeof(src));
 			sources(m, b, e, is_ca, src2, sizeof(src2));
 			st_info("%s: the unconditional allow of %s subsumes the conditional allows "
 				"of %s",
-				name, src, src2);
+				b->name, src, src2);
 			drop_all(b, e, is_ca);
 		}
-		settle_same_conditions(b, e, false);
-		return 0;
 	}
 	settle_same_conditions(b, e, false);
 	return 0;
@@ -625,12 +684,12 @@ struct kept {
 	int section;
 };
 
-/* Denials before allows (Docker and podman apply the first of two
- * unconditional rules of a syscall, which includes/excludes can make of
- * conditional ones), unconditional before conditional. */
+/* Denials before TRACE and NOTIFY before allows (Docker and podman apply
+ * the first of two unconditional rules of a syscall, which includes/excludes
+ * can make of conditional ones), unconditional before conditional. */
 static int section_of(const struct rkey *k)
 {
-	return (k->allows ? 2 : 0) + (k->plain ? 0 : 1);
+	return (int)k->kind * 2 + (k->plain ? 0 : 1);
 }
 
 static int kept_qcmp(const void *a, const void *b)

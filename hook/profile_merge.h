@@ -10,7 +10,9 @@
  * ones, whatever the order):
  *  - an unconditional denial decides: the most restrictive one is kept, the
  *    syscall's allows are left out (SCMP_ACT_KILL_PROCESS > KILL_THREAD >
- *    KILL > TRAP > ERRNO (the larger errno) > TRACE > NOTIFY);
+ *    KILL > TRAP > ERRNO (the larger errno) > TRACE > NOTIFY). TRACE and
+ *    NOTIFY may let the call run (a tracer or an agent decides: profile.h),
+ *    so beside them the conditional denials stay as beside an allow (below);
  *  - else an unconditional allow (SCMP_ACT_LOG over SCMP_ACT_ALLOW) subsumes
  *    the conditional allows; conditional denials that only depend on
  *    includes/excludes stay, written before it (Docker and podman apply the
@@ -20,7 +22,8 @@
  *  - else the conditional rules are united; of two with the same conditions
  *    and other actions (libseccomp refuses that) the denial stays.
  * With allow_wins, a syscall that any input allows in any way loses its
- * denials instead.
+ * denials instead; one that no input allows but one gives TRACE or NOTIFY
+ * (it may run) loses its KILL, TRAP and ERRNO rules.
  *
  * The top level: defaultAction and its errno must agree (unless the caller
  * chooses them); arch lists and archMaps are united (an archMap if any input
@@ -30,7 +33,7 @@
  * takes one value and merge cannot tell which is meant.
  *
  * The result is canonical: rules grouped by action and conditions, denials
- * before allows, names, args and lists sorted, empty lists and nulls left
+ * before TRACE and NOTIFY before allows, names, args and lists sorted, empty lists and nulls left
  * out. */
 #ifndef ST_PROFILE_MERGE_H
 #define ST_PROFILE_MERGE_H

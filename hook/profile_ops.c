@@ -353,19 +353,42 @@ static int cmp_item(const void *a, const void *b)
 	return c ? c : strcmp(ea->cond, eb->cond);
 }
 
+/* Whether a call moved from action oa (errno oe) to na (ne) can run where it
+ * could not (*widens), or cannot run where it could (*narrows), by the
+ * actions' kinds (profile.h): SCMP_ACT_TRACE or SCMP_ACT_NOTIFY over a
+ * denial allows more, since a tracer or an agent may let the call run. The
+ * same TRACE or NOTIFY with another errno is both: its tracer reads it. */
+static void judge(const char *oa, const unsigned *oe, const char *na, const unsigned *ne,
+		  bool *widens, bool *narrows)
+{
+	*widens = st_action_widens(oa, na);
+	*narrows = st_action_widens(na, oa);
+	if (!strcmp(oa, na) && st_action_kind(na) == ST_KIND_MAY_RUN &&
+	    (!oe != !ne || (oe && *oe != *ne)))
+		*widens = *narrows = true;
+}
+
+static const unsigned *entry_errno(const struct st_entry *e)
+{
+	return e->has_errno ? &e->errno_ret : NULL;
+}
+
+static const unsigned *default_errno(const struct st_profile *p)
+{
+	return p->has_default_errno ? &p->default_errno_ret : NULL;
+}
+
 static void diff_default(struct st_diff *d)
 {
 	const struct st_profile *o = d->old_p, *n = d->new_p;
-	bool old_allows = st_action_allows(o->default_action);
-	bool new_allows = st_action_allows(n->default_action);
 
 	if (!strcmp(o->default_action, n->default_action) &&
 	    o->has_default_errno == n->has_default_errno &&
 	    o->default_errno_ret == n->default_errno_ret)
 		return;
 	d->default_changed = d->any = true;
-	d->default_widens = new_allows && !old_allows;
-	d->default_narrows = old_allows && !new_allows;
+	judge(o->default_action, default_errno(o), n->default_action, default_errno(n),
+	      &d->default_widens, &d->default_narrows);
 	d->widens |= d->default_widens;
 	d->narrows |= d->default_narrows;
 }
@@ -418,15 +441,17 @@ static bool pairs_in_pass(int pass, const struct st_entry *o, const struct st_en
 static int add_change(struct st_diff *d, int pass, const struct st_entry *o,
 		      const struct st_entry *n, struct st_error *err)
 {
-	bool na = st_action_allows(n->action), oa = st_action_allows(o->action);
 	struct st_diff_item it = {
 	    .kind = pass == 2 ? ST_CHANGE_ACTION : ST_CHANGE_CONDITIONS,
 	    .old_e = *o,
 	    .new_e = *n,
-	    .widens = pass == 2 ? na && !oa : true,
-	    .narrows = pass == 2 ? oa && !na : true,
+	    .widens = true,
+	    .narrows = true,
 	};
 
+	if (pass == 2)
+		judge(o->action, entry_errno(o), n->action, entry_errno(n), &it.widens,
+		      &it.narrows);
 	return add_item(d, &it, err);
 }
 
@@ -454,15 +479,14 @@ static int pair_entries(struct st_diff *d, bool *paired_o, bool *paired_n, struc
 static int add_unpaired(struct st_diff *d, const struct st_entries *e, const bool *paired,
 			bool added, struct st_error *err)
 {
-	const struct st_profile *other = added ? d->old_p : d->new_p;
-	bool def_allows = st_action_allows(other->default_action);
+	const char *def = (added ? d->old_p : d->new_p)->default_action;
 
 	for (size_t i = 0; i < e->n; i++) {
-		bool a = st_action_allows(e->v[i].action);
+		const char *a = e->v[i].action;
 		struct st_diff_item it = {
 		    .kind = added ? ST_CHANGE_ADDED : ST_CHANGE_REMOVED,
-		    .widens = added ? a && !def_allows : !a && def_allows,
-		    .narrows = added ? !a && def_allows : a && !def_allows,
+		    .widens = added ? st_action_widens(def, a) : st_action_widens(a, def),
+		    .narrows = added ? st_action_widens(a, def) : st_action_widens(def, a),
 		};
 
 		if (paired[i])

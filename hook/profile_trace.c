@@ -78,11 +78,14 @@ int st_profile_add_trace(struct st_profile *p, char *const *names, size_t n_name
 			 const struct st_sysset *seen, st_merge_note_fn note, void *ctx,
 			 struct st_error *err)
 {
-	if (!p->default_action || st_action_allows(p->default_action)) {
+	/* TRACE and NOTIFY may let every call run (profile.h): no allow-list */
+	if (!p->default_action || st_action_may_run(p->default_action)) {
 		if (p->default_action)
-			st_warn("the base profile's defaultAction %s allows every syscall; "
+			st_warn("the base profile's defaultAction %s %s every syscall; "
 				"the result uses %s so that it is an allow-list",
-				p->default_action, ST_ACT_ERRNO);
+				p->default_action,
+				st_action_allows(p->default_action) ? "allows" : "may let run",
+				ST_ACT_ERRNO);
 		free(p->default_action);
 		if (!(p->default_action = strdup(ST_ACT_ERRNO)))
 			return st_error_set(err, ENOMEM, "cannot build profile");

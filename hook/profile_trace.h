@@ -19,7 +19,8 @@ int st_sysset_names(const struct st_sysset *seen, char ***names, size_t *n,
 		    struct st_error *err);
 
 /* Add what a trace saw to p, which is either empty (a fresh profile) or a base
- * profile: an allow-list results (an allow-all default becomes ERRNO); rules
+ * profile: an allow-list results (a default under which calls can run, ALLOW,
+ * LOG, TRACE or NOTIFY, becomes ERRNO); rules
  * the base has for a syscall are never widened or overridden; arches seen are
  * added to `architectures` or, when the base has one, to `archMap`. */
 int st_profile_add_trace(struct st_profile *p, char *const *names, size_t n_names,

@@ -82,20 +82,22 @@ void st_report_free(struct st_report *r)
 	r->n = 0;
 }
 
-/* Does p let name through: an allowing rule that names it (with conditions
- * or not), or an allowing defaultAction? *by_allowance: only rules whose
- * comment names them the runtime allowance do (allowance.h). */
+/* Does p let name through: a rule that names it (with conditions or not),
+ * or a defaultAction, under which the call can run (ALLOW, LOG, and TRACE or
+ * NOTIFY, whose tracer or agent may let it run: profile.h)? *by_allowance:
+ * only rules whose comment names them the runtime allowance do
+ * (allowance.h). */
 static bool lets_through(const struct st_profile *p, const char *name, bool *by_allowance)
 {
 	bool found = false;
 
 	*by_allowance = false;
-	if (p->default_action && st_action_allows(p->default_action))
+	if (p->default_action && st_action_may_run(p->default_action))
 		return true;
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct st_rule *rule = &p->rules[i];
 
-		if (!st_action_allows(rule->action) || !strv_has(rule->names, rule->n_names, name))
+		if (!st_action_may_run(rule->action) || !strv_has(rule->names, rule->n_names, name))
 			continue;
 		if (!rule->comment ||
 		    strncmp(rule->comment, ST_ALLOWANCE_COMMENT, strlen(ST_ALLOWANCE_COMMENT)))

@@ -40,7 +40,8 @@ struct st_report_entry {
 	uint32_t nr;	       /* in that arch (x32 without the x32 bit) */
 	enum st_origin origin; /* the set the provenance below is from */
 	uint32_t sets;	       /* bit per enum st_origin: every set it was seen in */
-	bool in_profile;       /* the profile written lets it through (by name) */
+	bool in_profile;       /* the profile written lets it through (by name; a
+				* TRACE or NOTIFY rule counts: it may run) */
 	bool has_first;	       /* the first process is known (never for ASSUMED) */
 	bool allowance_rule;   /* ASSUMED and let through only by the profile's
 				* runtime allowance rule (allowance.h's comment) */

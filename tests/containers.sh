@@ -101,6 +101,22 @@ ct_bundle() {
 	mv "$dir/config.json.tmp" "$dir/config.json"
 }
 
+# ct_busybox_profile [NAME...]: an allow-list (ERRNO default, x86-64) of what
+# busybox sh and stprobe need under every runtime (threads, 32-bit), plus the
+# NAMEs, on stdout: so that only a test's own change to it matters.
+ct_busybox_profile() {
+	jq -n '{defaultAction: "SCMP_ACT_ERRNO", architectures: ["SCMP_ARCH_X86_64"],
+	  syscalls: [{names: $ARGS.positional, action: "SCMP_ACT_ALLOW"}]}' --args \
+		read write writev execve exit_group brk mmap munmap arch_prctl set_tid_address \
+		set_robust_list rseq prlimit64 mprotect getrandom close openat newfstatat fstat \
+		getdents64 ioctl fstatfs futex capget capset prctl setresuid setresgid setuid setgid \
+		setgroups getuid getpid getppid readlink pselect6 rt_sigaction rt_sigprocmask \
+		rt_sigreturn fcntl epoll_ctl epoll_pwait nanosleep lseek access getcwd uname statx \
+		tgkill clone clone3 wait4 exit dup2 sched_yield mount umask chdir fchdir pivot_root \
+		umount2 sethostname statfs faccessat2 pipe2 keyctl openat2 mkdirat close_range \
+		sigaltstack gettid madvise fchown chown lchown fchownat set_thread_area "$@"
+}
+
 # ct_profile_for_bundle FILE: a profile in the OCI config's linux.seccomp form.
 ct_oci_seccomp() {
 	jq -c 'del(.archMap) | .syscalls |= map(del(.comment, .includes, .excludes))' "$1"

@@ -32,16 +32,7 @@ for _ in $(seq 50); do [ -S "$listener" ] && break; sleep 0.1; done
 
 # Enough for busybox sh and stprobe (threads, 32-bit) under every runtime,
 # so that only each case's change matters.
-jq -n '{defaultAction: "SCMP_ACT_ERRNO", architectures: ["SCMP_ARCH_X86_64"],
-  syscalls: [{names: $ARGS.positional, action: "SCMP_ACT_ALLOW"}]}' --args \
-	read write writev execve exit_group brk mmap munmap arch_prctl set_tid_address \
-	set_robust_list rseq prlimit64 mprotect getrandom close openat newfstatat fstat getdents64 \
-	ioctl fstatfs futex capget capset prctl setresuid setresgid setuid setgid setgroups getuid \
-	getpid getppid readlink pselect6 rt_sigaction rt_sigprocmask rt_sigreturn fcntl epoll_ctl \
-	epoll_pwait nanosleep lseek access getcwd uname statx tgkill clone clone3 wait4 exit dup2 \
-	sched_yield mount umask chdir fchdir pivot_root umount2 sethostname statfs faccessat2 pipe2 \
-	keyctl openat2 mkdirat close_range sigaltstack gettid madvise fchown chown lchown fchownat \
-	set_thread_area >"$T/base.json"
+ct_busybox_profile >"$T/base.json"
 "$ST_BIN" check "$T/base.json" >"$T/base.check" || die "check refused the base: $(cat "$T/base.check")"
 
 # judge RUNTIME N PROFILE CMD: run CMD (after a marker line) in a container

@@ -34,6 +34,9 @@
  *                      printing strerror, if the syscall fails
  *   logged:N           load a seccomp filter that logs getppid (SECCOMP_RET_LOG)
  *                      and call getppid N times: N audit records
+ *   selftraced:ACTION  ACTION in a child this process traces with
+ *                      PTRACE_O_TRACESECCOMP, continuing every SCMP_ACT_TRACE
+ *                      stop: what a workload that may ptrace can do
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,6 +52,7 @@
 #include <string.h>
 #include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -410,8 +414,44 @@ static const struct {
 #endif
 };
 
+/* Run ACTION in a child that this process traces; the kernel stops the child
+ * at each SCMP_ACT_TRACE call (PTRACE_EVENT_SECCOMP) and runs the call when
+ * the tracer continues (Documentation/userspace-api/seccomp_filter.rst). */
+static int selftraced(const char *a)
+{
+	int st;
+	pid_t p = fork();
+
+	if (p == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0) {
+			printf("PTRACE_TRACEME: %s\n", strerror(errno));
+			_exit(3);
+		}
+		raise(SIGSTOP);
+		_exit(one(a));
+	}
+	if (p < 0 || waitpid(p, &st, 0) < 0 || !WIFSTOPPED(st))
+		return 1;
+	if (ptrace(PTRACE_SETOPTIONS, p, 0, PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL) < 0) {
+		printf("PTRACE_SETOPTIONS: %s\n", strerror(errno));
+		return 1;
+	}
+	for (int sig = 0;;) {
+		if (ptrace(PTRACE_CONT, p, 0, sig) < 0 || waitpid(p, &st, 0) < 0)
+			return 1;
+		if (WIFEXITED(st))
+			return WEXITSTATUS(st);
+		if (WIFSIGNALED(st))
+			return 1;
+		/* a TRACE stop: continuing it runs the call; other stops pass on */
+		sig = st >> 8 == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)) ? 0 : WSTOPSIG(st);
+	}
+}
+
 static int one(const char *a)
 {
+	if (!strncmp(a, "selftraced:", 11))
+		return selftraced(a + 11);
 	if (!strcmp(a, "membarrier")) {
 		raw(SYS_membarrier, 0 /* MEMBARRIER_CMD_QUERY */, 0, 0, 0, 0);
 	} else if (!strcmp(a, "getcpu")) {

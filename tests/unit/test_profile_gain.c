@@ -58,6 +58,15 @@ static void test_syscalls(void)
 	CHECK(g.v[3].n_syscalls == 0 && g.v[3].n_values == 0 && g.v[3].total_syscalls == 4);
 	CHECK(g.unchanged_tail == 2);
 	st_gains_free(&g);
+
+	/* a TRACE rule may let the call run (a tracer continues it): a gain */
+	const char *tr[] = {
+	    HEAD ALLOW("\"read\"") "]}",
+	    HEAD "{\"names\":[\"kcmp\"],\"action\":\"SCMP_ACT_TRACE\"}," ALLOW("\"read\"") "]}",
+	};
+	gains(tr, 2, &g);
+	CHECK(g.n == 2 && g.v[1].n_syscalls == 1 && g.v[1].total_syscalls == 2);
+	st_gains_free(&g);
 }
 
 static void test_values(void)

@@ -217,6 +217,56 @@ static void test_filter_denial(void)
 	st_profile_free(p);
 }
 
+/* TRACE and NOTIFY may let the call run: over an allow they decide (the
+ * stronger), but a denial under conditions stays beside them as beside an
+ * allow, or the merge fails; with --allow-wins they beat KILL, TRAP, ERRNO. */
+static void test_may_run(void)
+{
+	const char *trace = HEAD "\"syscalls\":[{\"names\":[\"kcmp\"],\"action\":"
+				 "\"SCMP_ACT_TRACE\"}]}";
+	const char *allow = HEAD "\"syscalls\":[{\"names\":[\"kcmp\"],\"action\":"
+				 "\"SCMP_ACT_ALLOW\"}]}";
+	const char *kill = HEAD "\"syscalls\":[{\"names\":[\"kcmp\"],\"action\":"
+				"\"SCMP_ACT_KILL_PROCESS\"}]}";
+	const char *excl = HEAD "\"syscalls\":[{\"names\":[\"kcmp\"],\"action\":\"SCMP_ACT_"
+				"ERRNO\",\"excludes\":{\"caps\":[\"CAP_SYS_PTRACE\"]}}]}";
+	const char *args = HEAD "\"syscalls\":[{\"names\":[\"kcmp\"],\"action\":\"SCMP_ACT_"
+				"ERRNO\",\"args\":[{\"index\":2,\"value\":0,\"op\":"
+				"\"SCMP_CMP_EQ\"}]}]}";
+	struct st_profile *p = merge2(trace, allow, false);
+	char why[1024], *j;
+
+	if (p) {
+		CHECK(rules_naming(p, "kcmp") == 1 && rule_naming(p, "kcmp", "SCMP_ACT_TRACE"));
+		st_profile_free(p);
+	}
+	p = merge2(trace, excl, false);
+	if (p) {
+		const struct st_rule *d = rule_naming(p, "kcmp", ST_ACT_ERRNO),
+				     *t = rule_naming(p, "kcmp", "SCMP_ACT_TRACE");
+
+		CHECK(rules_naming(p, "kcmp") == 2 && d && t && d->excludes &&
+		      rule_index(p, d) < rule_index(p, t));
+		st_profile_free(p);
+	}
+	j = merge_n(false, why, 2, trace, args);
+	CHECK(!j);
+	CHECK_CONTAINS(why, "cannot merge: p0 gives SCMP_ACT_TRACE or _NOTIFY to kcmp "
+			    "unconditionally and p1 denies it under argument conditions");
+	free(j);
+	p = merge2(trace, kill, true);
+	if (p) {
+		CHECK(rules_naming(p, "kcmp") == 1 && rule_naming(p, "kcmp", "SCMP_ACT_TRACE"));
+		st_profile_free(p);
+	}
+	p = merge2(trace, kill, false);
+	if (p) {
+		CHECK(rules_naming(p, "kcmp") == 1 &&
+		      rule_naming(p, "kcmp", "SCMP_ACT_KILL_PROCESS"));
+		st_profile_free(p);
+	}
+}
+
 static void test_defaults(void)
 {
 	const char *e = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[]}";
@@ -537,8 +587,9 @@ static const char *const universe[] = {"read", "socket", "mkdir", "clone3", "kcm
 #define UNIVERSE_N 5
 
 /* The rule bodies (after "names"): kind 'A' unconditional allow, 'D'
- * unconditional denial, 'c' allow under argument conditions, 'f' allow
- * under includes, 'd' conditional denial. */
+ * unconditional denial, 'T' unconditional TRACE or NOTIFY (may run), 't'
+ * TRACE under argument conditions, 'c' allow under argument conditions, 'f'
+ * allow under includes, 'd' conditional denial. */
 static const struct {
 	char kind;
 	const char *body;
@@ -559,6 +610,10 @@ static const struct {
 	  "\"CAP_SYS_ADMIN\",\"CAP_BPF\"]}"},
     {'d', "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38,\"excludes\":{\"caps\":["
 	  "\"CAP_BPF\",\"CAP_SYS_ADMIN\"]}"},
+    {'T', "\"action\":\"SCMP_ACT_TRACE\""},
+    {'T', "\"action\":\"SCMP_ACT_NOTIFY\""},
+    {'t', "\"action\":\"SCMP_ACT_TRACE\",\"args\":[{\"index\":1,\"value\":3,\"op\":"
+	  "\"SCMP_CMP_EQ\"}]"},
     {'d', "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,\"op\":"
 	  "\"SCMP_CMP_EQ\"}]"},
 };
@@ -612,8 +667,10 @@ static void gen_profile(struct gen *g)
 
 /* What a merge must do, by syscall: an unconditional denial in any input is
  * the only rule of the syscall (without allow_wins); else an unconditional
- * allow in any input is its only allow, unconditional; with allow_wins an
- * allow of any kind leaves no denial. */
+ * TRACE or NOTIFY is its only unconditional rule and nothing allows it; else
+ * an unconditional allow in any input is its only allow, unconditional; with
+ * allow_wins an allow of any kind leaves no denial, and without an allow a
+ * TRACE or NOTIFY leaves no KILL, TRAP or ERRNO. */
 static void check_semantics(const struct gen *g, size_t n, const char *json, bool allow_wins)
 {
 	struct st_profile *p = parse(json);
@@ -621,33 +678,43 @@ static void check_semantics(const struct gen *g, size_t n, const char *json, boo
 	if (!p)
 		return;
 	for (size_t u = 0; u < UNIVERSE_N; u++) {
-		bool pa = false, pd = false, ca = false;
+		bool pa = false, pd = false, ca = false, pt = false;
 		const char *name = universe[u];
 
 		for (size_t i = 0; i < n; i++) {
-			bool plain = g[i].has[u]['A'] || g[i].has[u]['D'];
+			bool plain = g[i].has[u]['A'] || g[i].has[u]['D'] || g[i].has[u]['T'];
 
 			pa |= g[i].has[u]['A'];
 			pd |= g[i].has[u]['D'];
+			pt |= g[i].has[u]['T'];
 			/* an input's argument rules beside its own unconditional rule
 			 * never applied: they are left out */
 			ca |= g[i].has[u]['f'] || (g[i].has[u]['c'] && !plain);
 		}
-		bool denied = false, allowed = false, allowed_plain = false;
+		bool denied = false, allowed = false, allowed_plain = false, hard = false;
+		size_t may_plain = 0, plain = 0;
 		for (size_t i = 0; i < p->n_rules; i++) {
 			const struct st_rule *r = &p->rules[i];
 
 			if (!strv_has_name(r, name))
 				continue;
+			plain += !st_rule_is_conditional(r);
 			if (st_action_allows(r->action)) {
 				allowed = true;
 				allowed_plain |= !st_rule_is_conditional(r);
 			} else {
 				denied = true;
+				hard |= !st_action_may_run(r->action);
+				may_plain +=
+				    st_action_may_run(r->action) && !st_rule_is_conditional(r);
 			}
 		}
 		if (!allow_wins && pd) {
 			CHECK(denied && !allowed && rules_naming(p, name) == 1);
+		} else if (!allow_wins && pt) {
+			CHECK(!allowed && may_plain == 1 && plain == 1);
+		} else if (allow_wins && !pa && !ca && pt) {
+			CHECK(!allowed && !hard && may_plain == 1);
 		} else if (pa) {
 			CHECK(allowed_plain);
 			if (allow_wins)
@@ -745,6 +812,7 @@ int main(void)
 	RUN(test_denials);
 	RUN(test_args_denial);
 	RUN(test_filter_denial);
+	RUN(test_may_run);
 	RUN(test_defaults);
 	RUN(test_top_fields);
 	RUN(test_arches);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Comparing and diffing profiles: rules compared as a whole, diffs that
  * tell widening from narrowing (merging: test_profile_merge.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,11 +156,70 @@ static void test_diff(void)
 	st_profile_free(b);
 }
 
+/* One diff of a profile with rules `ra` and default `da` against `rb`/`db`:
+ * whether it widens and narrows. */
+static void diff_judged(const char *da, const char *ra, const char *db, const char *rb, bool widens,
+			bool narrows, const char *what)
+{
+	char ja[512], jb[512];
+	struct st_profile *a, *b;
+	struct st_diff d;
+
+	snprintf(ja, sizeof(ja), "{\"defaultAction\":\"%s\",\"syscalls\":[%s]}", da, ra);
+	snprintf(jb, sizeof(jb), "{\"defaultAction\":\"%s\",\"syscalls\":[%s]}", db, rb);
+	d = diffed(&a, &b, ja, jb);
+	if (d.widens != widens || d.narrows != narrows)
+		fprintf(stderr, "     %s: widens %d narrows %d\n", what, d.widens, d.narrows);
+	CHECK(d.any && d.widens == widens && d.narrows == narrows);
+	st_diff_free(&d);
+	st_profile_free(a);
+	st_profile_free(b);
+}
+
+#define RULE(n, act)	  "{\"names\":[\"" n "\"],\"action\":\"" act "\"}"
+#define RULE_E(n, act, e) "{\"names\":[\"" n "\"],\"action\":\"" act "\",\"errnoRet\":" e "}"
+
+/* TRACE and NOTIFY may let the call run (a tracer, the workload itself when
+ * it may ptrace, or an agent continues it): over a denial they allow more. */
+static void test_diff_may_run(void)
+{
+	const char *E = "SCMP_ACT_ERRNO", *T = "SCMP_ACT_TRACE", *N = "SCMP_ACT_NOTIFY";
+
+	CHECK(st_action_kind("SCMP_ACT_TRACE") == ST_KIND_MAY_RUN);
+	CHECK(st_action_kind("SCMP_ACT_NOTIFY") == ST_KIND_MAY_RUN);
+	CHECK(st_action_kind("SCMP_ACT_LOG") == ST_KIND_RUNS);
+	CHECK(st_action_kind("SCMP_ACT_KILL_THREAD") == ST_KIND_DENY);
+	CHECK(st_action_kind("SCMP_ACT_TRAP") == ST_KIND_DENY);
+	CHECK(st_action_kind("SCMP_ACT_BOGUS") == ST_KIND_MAY_RUN); /* cannot be told */
+	diff_judged(E, RULE("read", "SCMP_ACT_ALLOW"), E,
+		    RULE("read", "SCMP_ACT_ALLOW") "," RULE("kcmp", "SCMP_ACT_TRACE"), true, false,
+		    "TRACE rule added");
+	diff_judged(E, "", E, RULE("kcmp", "SCMP_ACT_NOTIFY"), true, false, "NOTIFY rule added");
+	diff_judged(E, RULE("kcmp", "SCMP_ACT_TRACE"), E, "", false, true, "TRACE rule removed");
+	diff_judged(E, "", T, "", true, false, "default ERRNO -> TRACE");
+	diff_judged(E, "", N, "", true, false, "default ERRNO -> NOTIFY");
+	diff_judged(T, "", E, "", false, true, "default TRACE -> ERRNO");
+	diff_judged(T, "", N, "", true, true, "default TRACE -> NOTIFY");
+	diff_judged("SCMP_ACT_ALLOW", "", T, "", false, true, "default ALLOW -> TRACE");
+	diff_judged(E, RULE("kcmp", "SCMP_ACT_KILL_PROCESS"), E, RULE("kcmp", "SCMP_ACT_TRACE"),
+		    true, false, "KILL -> TRACE");
+	diff_judged(E, RULE("kcmp", "SCMP_ACT_TRACE"), E, RULE("kcmp", "SCMP_ACT_LOG"), true, false,
+		    "TRACE -> LOG");
+	diff_judged(E, RULE_E("kcmp", "SCMP_ACT_TRACE", "1"), E,
+		    RULE_E("kcmp", "SCMP_ACT_TRACE", "2"), true, true, "TRACE message changed");
+	diff_judged(E, RULE_E("kcmp", "SCMP_ACT_ERRNO", "1"), E,
+		    RULE_E("kcmp", "SCMP_ACT_ERRNO", "38"), false, false, "errno changed");
+	/* a TRACE rule on a TRACE default adds nothing */
+	diff_judged(T, "", T, RULE("kcmp", "SCMP_ACT_TRACE") "," RULE("read", "SCMP_ACT_ERRNO"),
+		    false, true, "TRACE rule over TRACE default");
+}
+
 int main(void)
 {
 	st_log_set_level(ST_LOG_ERROR);
 	RUN(test_conditions_canonical);
 	RUN(test_diff);
 	RUN(test_diff_enforced_fields);
+	RUN(test_diff_may_run);
 	return CHECK_DONE();
 }

@@ -107,6 +107,14 @@ static void test_in_profile(void)
 	CHECK(find(&r, "mount") && find(&r, "mount")->in_profile);
 	CHECK(find(&r, "membarrier") && !find(&r, "membarrier")->in_profile);
 	st_report_free(&r);
+	/* a TRACE rule lets the call run when a tracer continues it: in it */
+	rule = (struct st_rule){.action = strdup("SCMP_ACT_TRACE")};
+	names[0] = "membarrier";
+	CHECK(strv_copy(&rule.names, &rule.n_names, names, 1, &err) == 0);
+	CHECK(st_profile_add_rule(p, &rule, &err) == 0);
+	CHECK(st_report_build(&res, NULL, p, &r, &err) == 0);
+	CHECK(find(&r, "membarrier") && find(&r, "membarrier")->in_profile);
+	st_report_free(&r);
 	st_trace_result_free(&res);
 	st_profile_free(p);
 }
