@@ -387,6 +387,64 @@ static int open_regular(int dfd, const char *name, bool follow, const char *verb
 	return fd;
 }
 
+/* Whether every directory from dfd up to / lets any user search it, walked
+ * up through ".." by descriptor: the chain the opened directory really
+ * hangs from at this moment (mounts crossed as the kernel resolves "..").
+ * Any failure says no. */
+static bool searchable_to_root(int dfd)
+{
+	cleanup_close int cur = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	struct stat st, up;
+
+	for (int depth = 0; cur >= 0 && depth < PATH_MAX / 2; depth++) {
+		int parent;
+
+		if (fstat(cur, &st) < 0 || !(st.st_mode & S_IXOTH))
+			return false;
+		parent = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (parent < 0)
+			return false;
+		close(cur);
+		cur = parent;
+		if (fstat(cur, &up) < 0)
+			return false;
+		if (up.st_dev == st.st_dev && up.st_ino == st.st_ino)
+			return true; /* / is its own parent */
+	}
+	return false;
+}
+
+/* Whether others (neither the owner nor the group) can read the opened file
+ * fd (st: its stat) by some path: it is o+r and every directory from / down
+ * to it is o+x. Its directory is the one /proc/self/fd/N names, kept only
+ * if it still holds this very inode (dev, ino), then walked up by
+ * descriptor: the answer is about the file opened, and a race can only make
+ * it "no" (a narrower output), never a wider one. Group bits are not looked
+ * at: an output is root's, it cannot take the base's group, so a base only
+ * its group may read counts as one others cannot. */
+static bool others_can_read(int fd, const struct stat *st)
+{
+	char proc[64], path[PATH_MAX];
+	cleanup_close int dfd = -1;
+	struct stat here;
+	char *slash;
+	ssize_t n;
+
+	if (!(st->st_mode & S_IROTH))
+		return false;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, path, sizeof(path) - 1);
+	if (n <= 0 || path[0] != '/')
+		return false;
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	dfd = open(slash == path ? "/" : path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fstatat(dfd, slash + 1, &here, AT_SYMLINK_NOFOLLOW) < 0)
+		return false; /* gone, renamed, or "name (deleted)" */
+	return here.st_dev == st->st_dev && here.st_ino == st->st_ino && searchable_to_root(dfd);
+}
+
 static int read_opened(int fd, const struct stat *st, const char *path, size_t max, char **out,
 		       size_t *len, struct st_error *err)
 {
@@ -411,7 +469,7 @@ int st_read_file_in(const struct st_allow *allow, const char *path, size_t max, 
 		if (fd < 0)
 			return -1;
 		if (private)
-			*private = !(st.st_mode & S_IROTH);
+			*private = !others_can_read(fd, &st);
 		return read_opened(fd, &st, path, max, out, len, err);
 	}
 	if (split_path("read", path, dir, sizeof(dir), &base, err) < 0)
@@ -427,7 +485,7 @@ int st_read_file_in(const struct st_allow *allow, const char *path, size_t max, 
 	if (!allow->n && !(st.st_mode & S_IROTH))
 		return not_public(path, err);
 	if (private)
-		*private = !(st.st_mode & S_IROTH);
+		*private = !others_can_read(fd, &st);
 	return read_opened(fd, &st, path, max, out, len, err);
 }
 

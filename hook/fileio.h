@@ -36,7 +36,10 @@ void st_allow_free(struct st_allow *a);
 int st_read_file(const char *path, size_t max, char **out, size_t *len, struct st_error *err);
 /* The same for a path resolved under allow (see struct st_allow); a final
  * symlink is refused. *private (may be NULL) tells whether others could not
- * read the file (no S_IROTH): what is made from it must not tell them. */
+ * read the file: it lacks o+r, or a directory from / down to it lacks o+x
+ * (walked up from the opened file, not the path given); its group bits do
+ * not count (an output cannot take its group). What is made from a private
+ * file must not tell others: it is written 0600. */
 int st_read_file_in(const struct st_allow *allow, const char *path, size_t max, char **out,
 		    size_t *len, bool *private, struct st_error *err);
 /* Read all of fd (a pipe: the OCI state on stdin) up to max bytes. */

@@ -86,4 +86,41 @@ grep -q "the base $T/allowed/sub/private.json is not readable by others: $T/allo
 "$ST_BIN" run --base "$T/allowed/sub/private.json" -o "$T/run-priv.json" -- true 2>"$T/run-priv.err" ||
 	die "run --base with a private base: $(cat "$T/run-priv.err")"
 [ "$(stat -c %a "$T/run-priv.json")" = 600 ] || die "run --base 0600: output $(stat -c %a "$T/run-priv.json")"
+# Others cannot read a 0644 base in a 0700 directory, nor one only its group
+# may read: the profile made from it, in a directory everyone may read, is
+# 0600 too, and user nobody cannot read the base's comment from it. A base
+# others can read by its path keeps 0644.
+mkdir -p "$T/allowed/teamA" "$T/allowed/grp" "$T/allowed/pub"
+chmod 700 "$T/allowed/teamA"
+chmod 755 "$T/allowed/pub" "$T/allowed/grp"
+sed s/PRIVATE-NOTE/TEAM-NOTE/ "$T/allowed/sub/private.json" >"$T/allowed/teamA/base.json"
+chmod 644 "$T/allowed/teamA/base.json"
+cp "$T/allowed/teamA/base.json" "$T/allowed/grp/base.json"
+chmod 640 "$T/allowed/grp/base.json"
+cp "$T/allowed/teamA/base.json" "$T/allowed/pub/base.json"
+chmod 644 "$T/allowed/pub/base.json"
+for b in teamA grp pub; do
+	n=$((n + 1))
+	ct_bundle "$T/b$n" --annotation "of:$T/allowed/pub/$b-out.json;if:$T/allowed/$b/base.json" \
+		--log "$T/hook-$b.log" --hook-args "$A" -- true
+	ct_run runc "$T/b$n" "st-sec-$$-$n" || die "the $b base was refused: $(cat "$T/hook-$b.log")"
+	ct_wait_file "$T/allowed/pub/$b-out.json" || die "no profile from the $b base"
+	grep -q TEAM-NOTE "$T/allowed/pub/$b-out.json" || die "the $b base's comment is not in the profile"
+	"$ST_BIN" run --base "$T/allowed/$b/base.json" -o "$T/allowed/pub/$b-run.json" -- true \
+		2>"$T/run-$b.err" || die "run --base $b: $(cat "$T/run-$b.err")"
+done
+for f in teamA-out teamA-run grp-out grp-run; do
+	[ "$(stat -c %a "$T/allowed/pub/$f.json")" = 600 ] ||
+		die "$f.json from a base others cannot read is $(stat -c %a "$T/allowed/pub/$f.json")"
+	! su nobody -s /bin/sh -c "cat $T/allowed/pub/$f.json" >/dev/null 2>&1 ||
+		die "user nobody reads $f.json"
+done
+grep -q "the base $T/allowed/teamA/base.json is not readable by others: $T/allowed/pub/teamA-out.json is written 0600" \
+	"$T/hook-teamA.log" || die "the log does not say why the profile is 0600: $(cat "$T/hook-teamA.log")"
+for f in pub-out pub-run; do
+	[ "$(stat -c %a "$T/allowed/pub/$f.json")" = 644 ] ||
+		die "$f.json from a public base is $(stat -c %a "$T/allowed/pub/$f.json")"
+	su nobody -s /bin/sh -c "cat $T/allowed/pub/$f.json" >/dev/null ||
+		die "user nobody cannot read $f.json (the test's premise)"
+done
 note ok

@@ -2,6 +2,8 @@
 /* Bounded reads of untrusted files and atomic, symlink-proof writes into a
  * directory held from check to write. Runs as root (mounts, chattr). */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -380,6 +382,59 @@ static void test_limits(void)
 	free(big);
 }
 
+/* Whether a base is private: others can read it only if it is o+r and every
+ * directory from / down to it is o+x, whichever path named it (the file
+ * opened decides); group bits do not make it public. */
+static bool private_of(const struct st_allow *allow, const char *p)
+{
+	struct st_error err = {0};
+	char *out = NULL;
+	size_t len;
+	bool priv = false;
+
+	if (st_read_file_in(allow, p, 4096, &out, &len, &priv, &err) < 0)
+		fprintf(stderr, "     %s: %s\n", p, err.msg);
+	CHECK(out != NULL);
+	free(out);
+	return priv;
+}
+
+static void test_private_by_path(void)
+{
+	struct st_allow allow = {0};
+	struct st_error err = {0};
+
+	CHECK(st_allow_add(&allow, dir, &err) == 0);
+	CHECK(mkdir(path("pub"), 0755) == 0 && mkdir(path("team"), 0700) == 0 &&
+	      mkdir(path("grp"), 0750) == 0 && mkdir(path("pub/deep"), 0755) == 0);
+	put(path("pub/deep/open.json"), PROFILE, 0644);
+	put(path("pub/own.json"), PROFILE, 0600);
+	put(path("pub/group.json"), PROFILE, 0640);
+	put(path("team/base.json"), PROFILE, 0644);
+	put(path("grp/base.json"), PROFILE, 0644);
+	CHECK(symlink(path("team/base.json"), path("pub/link.json")) == 0);
+	for (int a = 0; a < 2; a++) {
+		const struct st_allow *al = a ? &allow : NULL;
+
+		CHECK(!private_of(al, path("pub/deep/open.json")));
+		CHECK(private_of(al, path("pub/own.json")));
+		CHECK(private_of(al, path("pub/group.json")));
+		/* 0644, but in a directory others cannot search */
+		CHECK(private_of(al, path("team/base.json")));
+		CHECK(private_of(al, path("grp/base.json")));
+	}
+	/* through a symlink (run --base follows it): the file's own directory */
+	CHECK(private_of(NULL, path("pub/link.json")));
+	/* a directory above the allowed one counts too */
+	CHECK(chmod(dir, 0711) == 0);
+	CHECK(!private_of(&allow, path("pub/deep/open.json")));
+	CHECK(chmod(dir, 0750) == 0);
+	CHECK(private_of(&allow, path("pub/deep/open.json")));
+	CHECK(private_of(NULL, path("pub/deep/open.json")));
+	CHECK(chmod(dir, 0755) == 0);
+	st_allow_free(&allow);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir) || chmod(dir, 0755) < 0)
@@ -394,6 +449,7 @@ int main(void)
 	RUN(test_read_refuses_kernel_files);
 	RUN(test_write_proves_writability);
 	RUN(test_limits);
+	RUN(test_private_by_path);
 	run("rm -rf %s", dir);
 	return CHECK_DONE();
 }
