@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
+#include "escape.h"
+
 /* msg is fixed-size by design (the loader child sends the whole object up a
  * pipe); a text too long for it ends in "..." rather than being cut unseen. */
 static const char mark[] = "...";
@@ -94,5 +97,8 @@ void st_error_print(const struct st_error *err)
 {
 	char buf[ST_ERROR_TEXT_MAX];
 
-	fprintf(stderr, "seccomp-trace: %s\n", st_error_text(err, buf, sizeof(buf)));
+	const char *text = st_error_text(err, buf, sizeof(buf));
+	cleanup_free char *escaped = st_escape_line(text); /* hostile paths: one line */
+
+	fprintf(stderr, "seccomp-trace: %s\n", escaped ? escaped : text);
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "log.h"
 
-#include <ctype.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "escape.h"
 
 static enum st_log_level cur_level = ST_LOG_WARN;
 static int to_stderr = 1;
@@ -91,29 +91,6 @@ static void write_file_line(enum st_log_level level, const char *msg)
 	}
 }
 
-/* msg with its control characters as \xHH, malloc'ed; NULL when it has
- * none (or out of memory: then the caller keeps the original). Messages
- * quote hostile text (annotations, paths, bases): a newline in one must
- * not start a line that reads as another entry of the log. */
-static char *escape_controls(const char *msg)
-{
-	size_t n = 0, len = 0;
-	char *out, *o;
-
-	for (const char *p = msg; *p; p++, len++)
-		n += iscntrl((unsigned char)*p) != 0;
-	if (!n || !(out = malloc(len + 3 * n + 1)))
-		return NULL;
-	o = out;
-	for (const char *p = msg; *p; p++)
-		if (iscntrl((unsigned char)*p))
-			o += sprintf(o, "\\x%02x", (unsigned char)*p);
-		else
-			*o++ = *p;
-	*o = '\0';
-	return out;
-}
-
 void st_log(enum st_log_level level, const char *fmt, ...)
 {
 	static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG};
@@ -128,7 +105,7 @@ void st_log(enum st_log_level level, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		msg = NULL;
-	cleanup_free char *escaped = msg ? escape_controls(msg) : NULL;
+	cleanup_free char *escaped = msg ? st_escape_line(msg) : NULL;
 	const char *text = escaped ? escaped
 			   : msg   ? msg
 				   : "(out of memory: a log message was lost)";

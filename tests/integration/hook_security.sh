@@ -43,6 +43,16 @@ refused "of:$T/out/a.json;if:$T/secret.json" "cannot use if: base profile: inval
 ! grep -q TOP-SECRET "$T/o$n" "$T/hook.log" || die "an error showed the input's content"
 echo '["a", "b"]' >"$T/notprof.json"
 refused "of:$T/out/a.json;if:$T/notprof.json" "cannot use if: base profile: invalid profile $T/notprof.json: profile: expected an object"
+# A request quoting U+0085 (NEL) and U+2028 (bytes that are no UTF-8 reach
+# the hook as U+FFFD: runtimes write the state with Go): the hook's log and
+# its error line write them as \xHH (journalctl, terminals and web UIs may
+# break lines there), never the raw bytes.
+odd=$(printf 'a\xc2\x85b\xe2\x80\xa8c')
+refused "of:$T/no-such/$odd.json" "cannot write $T/no-such/a"
+# (runc shows the hook's stderr with backslashes doubled)
+grep -qF 'a\\xc2\\x85b\\xe2\\x80\\xa8c.json' "$T/o$n" || die "the error does not escape: $(cat -v "$T/o$n")"
+grep -qF 'a\xc2\x85b\xe2\x80\xa8c.json' "$T/hook.log" || die "the log does not escape: $(cat "$T/hook.log")"
+! LC_ALL=C grep -q "$odd" "$T/hook.log" "$T/o$n" || die "raw NEL/U+2028 bytes in the hook's log or error"
 
 # --allow-dir: only beneath the allowed directory, resolved by the kernel
 mkdir -p "$T/allowed/sub" "$T/elsewhere"

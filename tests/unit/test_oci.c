@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "annotation.h"
+#include "escape.h"
 #include "log.h"
 #include "check.h"
 #include "oci_state.h"
@@ -131,6 +132,42 @@ static void test_log_one_line(void)
 	unlink(path);
 }
 
+/* What a log reader may take for a line break or a control beyond C0 and
+ * DEL: C1 controls (NEL), U+2028/U+2029, bidi overrides and bytes that are
+ * no UTF-8 are written as \xHH; other UTF-8 stays. The same for the errors
+ * printed on stderr. */
+static void test_log_unicode_breaks(void)
+{
+	char path[] = "/tmp/st-test-log.XXXXXX", buf[1024];
+	int fd = mkstemp(path);
+	char *e;
+	ssize_t n;
+
+	CHECK(fd >= 0);
+	CHECK(st_log_open_file(path) == 0);
+	st_err("p '\xc2\x85nel \xe2\x80\xa8ls \xe2\x80\xa9ps \x85raw \x9f \xff \xc0\xaf "
+	       "\xed\xa0\x80 \xe2\x80\xae \xe2\x80 caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x90\xa7'");
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	CHECK(n > 0);
+	buf[n > 0 ? n : 0] = '\0';
+	CHECK(strchr(buf, '\n') == buf + n - 1);
+	CHECK_CONTAINS(buf, "p '\\xc2\\x85nel \\xe2\\x80\\xa8ls \\xe2\\x80\\xa9ps \\x85raw "
+			    "\\x9f \\xff \\xc0\\xaf \\xed\\xa0\\x80 \\xe2\\x80\\xae "
+			    "\\xe2\\x80 caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x90\xa7'");
+	buf[n > 0 ? n - 1 : 0] = '\0'; /* what was written needs no escape left */
+	e = st_escape_line(buf);
+	CHECK(e == NULL);
+	free(e);
+	close(fd);
+	unlink(path);
+	e = st_escape_line("plain \xc3\xa9");
+	CHECK(e == NULL); /* nothing to escape */
+	free(e);
+	e = st_escape_line("a\x1b[31mb\x7f");
+	CHECK_STR(e, "a\\x1b[31mb\\x7f");
+	free(e);
+}
+
 static void test_annotation_crio(void)
 {
 	struct st_error err = {0};
@@ -179,5 +216,6 @@ int main(void)
 	RUN(test_annotation_grammar);
 	RUN(test_annotation_crio);
 	RUN(test_log_one_line);
+	RUN(test_log_unicode_breaks);
 	return CHECK_DONE();
 }
