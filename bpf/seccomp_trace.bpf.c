@@ -453,11 +453,17 @@ __noinline int resolve_shared(struct st_target *t, __u32 L, __u32 level, struct 
 
 	if (!t || !other)
 		return OWNER_NONE;
-	/* Another traced container's own processes: one lookup (a nested
-	 * namespace's tasks are told by their origin alone). */
-	*other = (struct st_key){.kind = ST_KEY_MNTNS, .inum = mntns_of(current_task())};
-	if (level == L && bpf_map_lookup_elem(&st_targets, other))
-		return OWNER_OTHER;
+	/* Another traced container's own processes: one lookup. A nested
+	 * namespace's tasks are told by their origin alone: their verdict is
+	 * the origin written at their fork, which never changes, compared
+	 * with t's; nothing else is read for them (every syscall of theirs
+	 * comes here: on this path each helper call shows). */
+	*other = (struct st_key){.kind = ST_KEY_MNTNS};
+	if (level == L) {
+		other->inum = mntns_of(current_task());
+		if (bpf_map_lookup_elem(&st_targets, other))
+			return OWNER_OTHER;
+	}
 	origin = bpf_task_storage_get(&st_origins, bpf_get_current_task_btf(), 0, 0);
 	if (origin && i >= 0)
 		o = &origin->at[i];

@@ -12,7 +12,8 @@
 #   nested  in a PID namespace nested in a traced `run` (the outer trace only)
 # "added" subtracts the same loop with no program attached, from the same
 # round. Then, with kernel.bpf_stats_enabled, each build's program's own run
-# time per call. Both builds must exist (cmake --build DIR --target
+# time per call (AB_STATS_ROUNDS rounds, default 3): on a loaded machine the
+# figure that moves least. Both builds must exist (cmake --build DIR --target
 # seccomp-trace stprobe); the second build's stprobe runs everywhere.
 # Usage: tests/bench/ab_cost.sh OLD_BUILD NEW_BUILD [ROUNDS] [CALLS]   (as root)
 set -euo pipefail
@@ -117,16 +118,17 @@ was=$(sysctl -n kernel.bpf_stats_enabled)
 trap 'rc=$?; sysctl -qw kernel.bpf_stats_enabled="$was"; cleanup; exit $rc' EXIT
 sysctl -qw kernel.bpf_stats_enabled=1
 B=$W/bpfstats # VARIANT WHERE NS_PER_RUN
-for round in 1 2 3; do
+for round in $(seq "${AB_STATS_ROUNDS:-3}"); do
 	for v in old new; do
 		b=${!v}
 		holder_start "$v"
 		id=$(prog_of "$b")
-		for where in host other in child; do
+		for where in host other in child nested; do
 			s0=$(pstat "$id")
 			case $where in
 			host) host_loop >/dev/null ;;
 			other) ct_loop "$W/plain" >/dev/null ;;
+			nested) nested_loop "$b" >/dev/null ;;
 			*) ct_loop "$W/$v-$where" >/dev/null ;;
 			esac
 			s1=$(pstat "$id")
@@ -157,11 +159,11 @@ for w in host in child other nested; do
 done
 printf '\nno program: host %s, in a container %s\n' "$(vals none-host | med)" "$(vals none-in | med)"
 echo
-echo "Programs' own run time per call (ns, kernel.bpf_stats_enabled, 3 rounds):"
+echo "Programs' own run time per call (ns, kernel.bpf_stats_enabled, ${AB_STATS_ROUNDS:-3} rounds):"
 echo
 echo "| loop runs | old | new |"
 echo "|---|---|---|"
-for w in host other in child; do
+for w in host other in child nested; do
 	printf '| %s | %s | %s |\n' "$w" "$(awk -v w="$w" '$1 == "old" && $2 == w {print $3}' "$B" | med)" \
 		"$(awk -v w="$w" '$1 == "new" && $2 == w {print $3}' "$B" | med)"
 done
