@@ -182,6 +182,24 @@ static __always_inline bool forked_untraced(struct task_struct *task)
 	return cfg && BPF_CORE_READ(task, start_time) < cfg->fork_attached_ns;
 }
 
+/* Is ns the mount namespace whose inode number is inum and, when known
+ * (id != 0: set once the target's init was seen in it), whose id is id?
+ * An inode number alone is not enough: the kernel gives a freed
+ * namespace's number to the next one made (fs/proc/generic.c
+ * proc_alloc_inum), so an init that leaves its container's first mount
+ * namespace (an entrypoint `unshare -m ...` that exec's) hands that number
+ * to the next container. ns: an untrusted pointer (plain loads). */
+static __always_inline bool is_mntns(struct mnt_namespace *ns, __u32 inum, __u64 id)
+{
+	if (ns->ns.inum != inum)
+		return false;
+	if (!id)
+		return true;
+	if (bpf_core_field_exists(ns->ns.ns_id))
+		return ns->ns.ns_id == id;
+	return (__u64)ns == id;
+}
+
 /* Mount namespace ns as an origin (struct st_origin). */
 static __always_inline struct st_origin_at origin_at(struct mnt_namespace *ns)
 {
@@ -447,6 +465,7 @@ enum owner {
 __noinline int resolve_shared(struct st_target *t, __u32 L, __u32 level, struct st_key *other)
 {
 	struct st_origin_at *o = NULL;
+	struct mnt_namespace *ns;
 	struct st_origin *origin;
 	struct st_target *ot;
 	int i = origin_index(L);
@@ -460,8 +479,10 @@ __noinline int resolve_shared(struct st_target *t, __u32 L, __u32 level, struct 
 	 * comes here: on this path each helper call shows). */
 	*other = (struct st_key){.kind = ST_KEY_MNTNS};
 	if (level == L) {
-		other->inum = mntns_of(current_task());
-		if (bpf_map_lookup_elem(&st_targets, other))
+		ns = current_task()->nsproxy->mnt_ns;
+		other->inum = ns->ns.inum;
+		ot = bpf_map_lookup_elem(&st_targets, other);
+		if (ot && is_mntns(ns, ot->mntns, ot->mntns_id))
 			return OWNER_OTHER;
 	}
 	origin = bpf_task_storage_get(&st_origins, bpf_get_current_task_btf(), 0, 0);
@@ -474,7 +495,10 @@ __noinline int resolve_shared(struct st_target *t, __u32 L, __u32 level, struct 
 		ot = bpf_map_lookup_elem(&st_targets, other);
 		if (ot && ot->mntns_id == o->mntns_id)
 			return OWNER_OTHER;
-	} else if (i < 0 || !forked_untraced(current_task())) {
+	} else if (L && (i < 0 || !forked_untraced(current_task()))) {
+		/* (L == 0, a --pid=host container's: no origin is kept there;
+		 * the task came by its mount namespace's number, but the
+		 * namespace is another one, that reuses it: a neighbour.) */
 		__sync_fetch_and_add(&t->unattributed, 1);
 		return OWNER_NONE;
 	}
@@ -661,7 +685,7 @@ static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
 	/* A task of t's PID namespace, or of one nested in it, outside t's
 	 * container's mount namespace may be another container's (rare:
 	 * resolve_shared). The init is t's by definition. */
-	if (t->mntns && !init && mntns_of(task) != t->mntns) {
+	if (t->mntns && !init && !is_mntns(task->nsproxy->mnt_ns, t->mntns, t->mntns_id)) {
 		switch (resolve_shared(t, L, level, &other)) {
 		case OWNER_T:
 			break;
