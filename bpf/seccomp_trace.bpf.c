@@ -108,6 +108,37 @@ struct {
 	__type(value, struct st_origin);
 } st_origins SEC(".maps");
 
+/* Per CPU: the last task resolve_shared found to be its target's by its
+ * origin (OWNER_T), so that the next calls of that task on this CPU (a
+ * nested namespace's process in a loop) skip the global function and the
+ * task storage helpers, dear on every call. The verdict is a function of
+ * what the entry holds, nothing else: the task (its address and start time:
+ * an address freed and given to a new task comes with another start time),
+ * the target's PID namespace level (where the origin is read) and its mount
+ * namespace (inode number and id); the task's origin, the only other input,
+ * is written once, when it is forked. So no entry goes stale: a trace that ends is not looked up, one
+ * that starts for the same container has the same verdict, a task that
+ * exits leaves an entry no task matches. seq is odd while the entry is
+ * written: a program preempted on this CPU by another never reads or writes
+ * half an entry. */
+struct owner_memo {
+	__u64 seq;
+	__u64 task;
+	__u64 start_time;
+	__u64 mntns_id;
+	__u32 mntns;
+	__u32 level;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct owner_memo);
+} st_owner_memo SEC(".maps");
+
+#define compiler_barrier() asm volatile("" ::: "memory")
+
 /* A kfunc the verifier turns into nothing: a pointer to the same task that
  * it no longer treats as trusted. Loads through it are checked as plain
  * kernel reads, without the search of the kernel's BTF by name that a load
@@ -451,6 +482,48 @@ enum owner {
 	OWNER_OTHER, /* the target *other names */
 };
 
+/* Is the current task (task: untrusted) t's by its origin at level L, as
+ * the memo of this CPU says? */
+static __always_inline bool owner_memo_hit(struct st_target *t, struct task_struct *task,
+					   __u32 L)
+{
+	struct owner_memo *m;
+	__u32 zero = 0;
+	__u64 seq;
+	bool hit;
+
+	m = bpf_map_lookup_elem(&st_owner_memo, &zero);
+	if (!m)
+		return false;
+	seq = m->seq;
+	compiler_barrier();
+	hit = !(seq & 1) && m->task == (__u64)task && m->start_time == task->start_time &&
+	      m->level == L && m->mntns == t->mntns && m->mntns_id == t->mntns_id;
+	compiler_barrier();
+	return hit && m->seq == seq;
+}
+
+/* Remember that the current task is t's by its origin at level L. */
+static __always_inline void owner_memo_put(struct st_target *t, __u32 L)
+{
+	struct task_struct *task = current_task();
+	struct owner_memo *m;
+	__u32 zero = 0;
+
+	m = bpf_map_lookup_elem(&st_owner_memo, &zero);
+	if (!m || (m->seq & 1))
+		return; /* a preempted program of this CPU is writing it */
+	m->seq++;
+	compiler_barrier();
+	m->task = (__u64)task;
+	m->start_time = task->start_time;
+	m->level = L;
+	m->mntns = t->mntns;
+	m->mntns_id = t->mntns_id;
+	compiler_barrier();
+	m->seq++;
+}
+
 /* The current task, at PID namespace level `level`, is in the PID namespace
  * of target t, at level L (L == level: in t's own, more: in a namespace
  * nested in it), but not in t's container's mount namespace (rare): another
@@ -489,8 +562,10 @@ __noinline int resolve_shared(struct st_target *t, __u32 L, __u32 level, struct 
 	if (origin && i >= 0)
 		o = &origin->at[i];
 	if (o && o->mntns_id) {
-		if (o->mntns == t->mntns && o->mntns_id == t->mntns_id)
+		if (o->mntns == t->mntns && o->mntns_id == t->mntns_id) {
+			owner_memo_put(t, L);
 			return OWNER_T;
+		}
 		other->inum = o->mntns;
 		ot = bpf_map_lookup_elem(&st_targets, other);
 		if (ot && ot->mntns_id == o->mntns_id)
@@ -685,7 +760,8 @@ static __always_inline void visit(struct st_target *t, __u32 L, __u32 level,
 	/* A task of t's PID namespace, or of one nested in it, outside t's
 	 * container's mount namespace may be another container's (rare:
 	 * resolve_shared). The init is t's by definition. */
-	if (t->mntns && !init && !is_mntns(task->nsproxy->mnt_ns, t->mntns, t->mntns_id)) {
+	if (t->mntns && !init && !is_mntns(task->nsproxy->mnt_ns, t->mntns, t->mntns_id) &&
+	    !owner_memo_hit(t, task, L)) {
 		switch (resolve_shared(t, L, level, &other)) {
 		case OWNER_T:
 			break;

@@ -9,7 +9,11 @@
 #   in      as PID 1 of a container traced by the build's hook
 #   child   as a child of PID 1 in such a container (what most processes are)
 #   other   in an untraced container while another is traced
-#   nested  in a PID namespace nested in a traced `run` (the outer trace only)
+#   nested  in a PID namespace nested in a traced `run` (the outer trace only;
+#           `run` owns its namespace: no mount namespace check)
+#   nestct  in a PID namespace nested in a container traced by the build's
+#           hook, with a mount namespace of its own: who owns the task is
+#           asked (resolve_shared) on every call
 # "added" subtracts the same loop with no program attached, from the same
 # round. Then, with kernel.bpf_stats_enabled, each build's program's own run
 # time per call (AB_STATS_ROUNDS rounds, default 3): on a loaded machine the
@@ -39,14 +43,15 @@ mkdir -p "$W" "$CT_STATE/runc"
 S=$W/samples # ROUND VARIANT NS
 SECC='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["acct"],"action":"SCMP_ACT_ERRNO"}]}'
 
-bundle() { # DIR BUILD|none CMD...
+bundle() { # DIR BUILD|none [ct_bundle OPTION...] -- CMD...
 	local dir=$1 b=$2
 	shift 2
+	case " $* " in *" -- "*) ;; *) set -- -- "$@" ;; esac
 	if [ "$b" = none ]; then
-		ct_bundle "$dir" --seccomp "$SECC" -- "$@"
+		ct_bundle "$dir" --seccomp "$SECC" "$@"
 	else
 		ST_BIN=$b/seccomp-trace ct_bundle "$dir" --annotation "of:$dir.json" --log "$dir.log" \
-			--seccomp "$SECC" -- "$@"
+			--seccomp "$SECC" "$@"
 	fi
 }
 for v in old new; do
@@ -54,6 +59,7 @@ for v in old new; do
 	bundle "$W/$v-in" "$b" stprobe "getppid:$calls"
 	bundle "$W/$v-child" "$b" sh -c "stprobe getppid:$calls; true"
 	bundle "$W/$v-holder" "$b" sleep 100000
+	bundle "$W/$v-nestct" "$b" --cap-add CAP_SYS_ADMIN -- unshare -pf --mount-proc stprobe "getppid:$calls"
 done
 bundle "$W/plain" none stprobe "getppid:$calls"
 
@@ -93,6 +99,7 @@ measure() { # VARIANT
 	sample "$v-in" "$(ct_loop "$W/$v-in")"
 	sample "$v-child" "$(ct_loop "$W/$v-child")"
 	sample "$v-nested" "$(nested_loop "$b")"
+	sample "$v-nestct" "$(ct_loop "$W/$v-nestct")"
 }
 for round in $(seq "$rounds"); do
 	sample none-host "$(host_loop)"
@@ -123,7 +130,7 @@ for round in $(seq "${AB_STATS_ROUNDS:-3}"); do
 		b=${!v}
 		holder_start "$v"
 		id=$(prog_of "$b")
-		for where in host other in child nested; do
+		for where in host other in child nested nestct; do
 			s0=$(pstat "$id")
 			case $where in
 			host) host_loop >/dev/null ;;
@@ -149,7 +156,7 @@ echo "# getppid ns/call, $rounds rounds x $calls calls, CPU $cpu; old $old, new 
 echo
 echo "| where | old | new | old added | new added | new - old (median, min..max) |"
 echo "|---|---|---|---|---|---|"
-for w in host in child other nested; do
+for w in host in child other nested nestct; do
 	base=none-in
 	[ "$w" = host ] && base=none-host
 	d=$(diffs "new-$w" "old-$w")
@@ -163,7 +170,7 @@ echo "Programs' own run time per call (ns, kernel.bpf_stats_enabled, ${AB_STATS_
 echo
 echo "| loop runs | old | new |"
 echo "|---|---|---|"
-for w in host other in child nested; do
+for w in host other in child nested nestct; do
 	printf '| %s | %s | %s |\n' "$w" "$(awk -v w="$w" '$1 == "old" && $2 == w {print $3}' "$B" | med)" \
 		"$(awk -v w="$w" '$1 == "new" && $2 == w {print $3}' "$B" | med)"
 done
