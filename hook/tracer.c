@@ -68,7 +68,7 @@ static int open_locked(struct st_tracer *t, struct st_error *err)
 					    t->pins.dir);
 		st_pins_close(&t->pins);
 		st_pins_remove(t->pins.dir);
-		if (st_loader_load_and_pin(t->pins.dir, err) < 0)
+		if (st_loader_load_and_pin(t->pins.dir, t->slot.index, err) < 0)
 			return -1;
 		if (st_pins_open(&t->pins) < 0)
 			return st_error_set(err, errno, "cannot open the pinned BPF objects in %s",

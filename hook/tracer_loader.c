@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "cleanup.h"
@@ -78,15 +79,49 @@ static void skel_destroyp(struct seccomp_trace_bpf **skel)
 	seccomp_trace_bpf__destroy(*skel);
 }
 
+/* The outer map of the slots' ring buffers (`st_rings`), made here rather
+ * than by libbpf, with the inner map `struct ring` declares: the first
+ * tracer's ring goes in while the child loads the program. -1 with errno. */
+static int create_rings_map(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts);
+	cleanup_close int inner = -1;
+
+	inner = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "st_ring", 0, 0, ST_RING_BYTES, NULL);
+	if (inner < 0)
+		return -1;
+	opts.inner_map_fd = inner;
+	return bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "st_rings", sizeof(__u32),
+			      sizeof(__u32), ST_MAX_TARGETS, &opts);
+}
+
+/* Slot `slot`'s ring buffer into rings_fd, as st_slot_ring does (which then
+ * finds it there). The update waits for an RCU grace period
+ * (kernel/bpf/syscall.c maybe_wait_bpf_programs: 5-15 ms here); done while
+ * the child verifies the program, it costs the first container nothing.
+ * Failing is no error here: st_slot_ring tries again and says why. */
+static void preinstall_ring(int rings_fd, uint32_t slot)
+{
+	cleanup_close int ring = -1;
+
+	ring = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "st_ring", 0, 0, ST_RING_BYTES, NULL);
+	if (ring >= 0 && bpf_map_update_elem(rings_fd, &slot, &ring, BPF_ANY) < 0)
+		st_debug("cannot put slot %u's ring buffer in place during the load: %s", slot,
+			 strerror(errno));
+}
+
 /* open -> rodata -> load -> pin; the skeleton is dropped afterwards and every
- * tracer, the first one included, works from the pins. */
-static int load_and_pin(const char *pin_dir, struct st_error *err)
+ * tracer, the first one included, works from the pins. rings_fd: the outer
+ * map of the rings to use (create_rings_map), -1 for libbpf's own. */
+static int load_and_pin(const char *pin_dir, int rings_fd, struct st_error *err)
 {
 	__attribute__((cleanup(skel_destroyp))) struct seccomp_trace_bpf *skel = NULL;
 
 	skel = seccomp_trace_bpf__open();
 	if (!skel)
 		return st_error_set(err, errno, "cannot open the BPF object");
+	if (rings_fd >= 0 && bpf_map__reuse_fd(skel->maps.st_rings, rings_fd))
+		return st_error_set(err, errno, "cannot use the ring buffers' map");
 	set_syscall_numbers(&skel->rodata->nrs);
 	skel->rodata->kernel_has_x32 = kernel_has_x32();
 	if (seccomp_trace_bpf__load(skel)) {
@@ -105,10 +140,10 @@ static int load_and_pin(const char *pin_dir, struct st_error *err)
 	return st_pins_save(pin_dir, fd, err);
 }
 
-int st_loader_load_and_pin(const char *pin_dir, struct st_error *err)
+int st_loader_load_and_pin(const char *pin_dir, uint32_t slot, struct st_error *err)
 {
 	struct st_error child_err = {0};
-	cleanup_close int rd = -1;
+	cleanup_close int rd = -1, rings = create_rings_map();
 	int p[2], status;
 	ssize_t n;
 	pid_t pid;
@@ -123,13 +158,15 @@ int st_loader_load_and_pin(const char *pin_dir, struct st_error *err)
 	}
 	if (pid == 0) {
 		close(p[0]);
-		if (load_and_pin(pin_dir, &child_err) == 0)
+		if (load_and_pin(pin_dir, rings, &child_err) == 0)
 			_exit(0);
 		/* one struct, below PIPE_BUF: arrives whole */
 		_exit(write(p[1], &child_err, sizeof(child_err)) < 0 ? 2 : 1);
 	}
 	close(p[1]);
 	rd = p[0];
+	if (rings >= 0)
+		preinstall_ring(rings, slot);
 	do
 		n = read(rd, &child_err, sizeof(child_err));
 	while (n < 0 && errno == EINTR);
