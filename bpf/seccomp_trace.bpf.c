@@ -815,6 +815,48 @@ __noinline int visit_other(struct st_target *t, __u32 levels, long id)
 	return 0;
 }
 
+/* The current task, at level `level` in a PID namespace whose level no
+ * target holds, outside the mount namespaces of targets: a process of an
+ * ST_TARGET_SHARED target that entered a mount namespace of its own, once
+ * the trace holding the shared namespace's key ended (or before the next
+ * one came)? Its origin says: in the namespace such a target shares, the
+ * target's mount namespace. Without one (and forked under a trace) it may
+ * be: counted in config, for those targets' tracers to say. */
+__noinline int visit_orphan(__u32 level, long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	struct st_key key = {.kind = ST_KEY_MNTNS};
+	struct st_origin *origin;
+	struct pid_namespace *ns;
+	struct st_config *cfg;
+	struct st_target *t;
+	__u32 zero = 0;
+
+	origin = bpf_task_storage_get(&st_origins, task, 0, 0);
+	if (!origin) {
+		cfg = bpf_map_lookup_elem(&st_config, &zero);
+		if (cfg && BPF_CORE_READ(task, start_time) >= cfg->fork_attached_ns)
+			__sync_fetch_and_add(&cfg->unattributed_shared, 1);
+		return 0;
+	}
+	for (__u32 l = 1; l <= ST_ORIGIN_LEVELS && l <= level; l++) {
+		struct st_origin_at *o = &origin->at[(l - 1) & (ST_ORIGIN_LEVELS - 1)];
+
+		if (!o->mntns_id)
+			continue;
+		key.inum = o->mntns;
+		t = bpf_map_lookup_elem(&st_targets, &key);
+		if (!t || !(t->flags & ST_TARGET_SHARED) || t->mntns_id != o->mntns_id ||
+		    bpf_core_read(&ns, sizeof(ns), &pid->numbers[l].ns) ||
+		    BPF_CORE_READ(ns, ns.inum) != t->pidns)
+			continue;
+		visit_other(t, l | level << 8, id);
+		return 0;
+	}
+	return 0;
+}
+
 struct deep_ctx {
 	struct pid *pid;
 	long id;
@@ -845,7 +887,8 @@ static long deep_level_from3(__u64 j, void *data)
  * an outer trace counts what nested containers do; then, when no namespace
  * at its own level is traced, its mount namespace (a container in the host's
  * PID namespace whose process entered a PID namespace of its own, or one
- * sharing a PID namespace whose traced owner is gone).
+ * sharing a PID namespace whose traced owner is gone), or else its origin
+ * (visit_orphan).
  * Host tasks and tasks of untraced containers leave after a load or two; a
  * container's own tasks (level 1) are visited inline. The first levels are
  * read with plain loads (a constant index); deeper nesting is rare, read
@@ -899,6 +942,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	t = lookup(ST_KEY_MNTNS, mntns_of(task));
 	if (t)
 		visit_other(t, (t->flags & ST_TARGET_SHARED ? level : 0) | level << 8, id);
+	else if (cfg->nr_shared_mntns)
+		visit_orphan(level, id);
 	return 0;
 }
 

@@ -105,6 +105,9 @@ struct st_target {
 	__u32 exclude_tgid; /* a process whose calls are not recorded (run's init); 0: none */
 	__u32 init_tgid;    /* the init; 0: the first process seen (set by the program) */
 	__u32 init_state;   /* ST_INIT_*, written by the program */
+	__u32 pidns;	    /* its PID namespace (ST_TARGET_SHARED: the one it shares);
+			     * 0: the host's */
+	__u32 pad0;
 	__u64 init_exec_id; /* the init's self_exec_id when first seen */
 	__u64 init_task;    /* its task_struct: an identity, never dereferenced */
 	__u64 mntns_id;	    /* mntns's id (never reused), set when the init is first seen */
@@ -172,6 +175,10 @@ struct st_config {
 	 * link was made: a task started before it was forked while no trace
 	 * ran (it has no origin and is no traced container's but an init) */
 	__u64 fork_attached_ns;
+	/* Calls the program could attribute to no target: a task with no
+	 * origin in a PID namespace no target holds, while ST_TARGET_SHARED
+	 * targets exist (it may be one of theirs); tracers of those warn. */
+	__u64 unattributed_shared;
 	__u64 frozen[ST_MAX_TARGETS / 64]; /* bit per slot: its target is no longer recorded */
 };
 

@@ -112,7 +112,7 @@ static int check_report(const struct hook_job *job, struct st_error *err)
  * (ST_ORIGIN_LEVELS) bound how deep a container's namespace may be: below,
  * a process of the container outside its mount namespace could not be told
  * from a neighbour's. Our /proc shows the levels from our namespace down;
- * ours is at least 1 unless it is the host's. */
+ * ours is at least 1 unless it is the host's. Sets spec->joined. */
 static int check_pidns_depth(struct hook_job *job, uint32_t own_pidns, struct st_error *err)
 {
 	unsigned levels, depth;
@@ -120,6 +120,7 @@ static int check_pidns_depth(struct hook_job *job, uint32_t own_pidns, struct st
 
 	if (st_ns_pids(job->state.pid, &levels, &nr, err) < 0)
 		return -1;
+	job->spec.joined = nr != 1;
 	depth = levels - 1 + (own_pidns != ST_PID_NS_INIT_INUM);
 	if (depth > ST_ORIGIN_LEVELS)
 		return st_error_set(err, 0,

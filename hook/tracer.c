@@ -33,6 +33,7 @@ struct st_tracer {
 	int fork_link_fd; /* the same for the program that records tasks' origins */
 	struct ring_buffer *rb;
 	struct st_collector collect;
+	uint64_t unattributed_shared; /* config's when armed */
 };
 
 /* How long the final drain waits for program runs that were under way when
@@ -171,6 +172,8 @@ int st_tracer_arm(struct st_tracer *t, const struct st_target_spec *spec, struct
 	if (rc == 0) {
 		t->collect.inum = t->slot.key.inum;
 		t->collect.armed = true;
+		t->unattributed_shared =
+		    __atomic_load_n(&t->pins.config->unattributed_shared, __ATOMIC_SEQ_CST);
 	}
 	return rc;
 }
@@ -235,6 +238,22 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
+/* A container told apart by its mount namespace in a shared PID namespace:
+ * calls the program could give to no target while it ran may be its own
+ * (struct st_config). */
+static void warn_unattributed(const struct st_tracer *t)
+{
+	uint64_t n = __atomic_load_n(&t->pins.config->unattributed_shared, __ATOMIC_SEQ_CST) -
+		     t->unattributed_shared;
+
+	if (n && (t->slot.flags & ST_TARGET_SHARED))
+		st_warn("%llu calls on this host, in PID namespaces no trace held, could not be "
+			"attributed while this container ran (their origin was not recorded: no "
+			"kernel memory when they were forked): if some were this container's, the "
+			"profile lacks them",
+			(unsigned long long)n);
+}
+
 int st_tracer_finish(struct st_tracer *t, struct st_trace_result *out, struct st_error *err)
 {
 	long deadline = now_ms() + DRAIN_TIMEOUT_MS;
@@ -253,6 +272,7 @@ int st_tracer_finish(struct st_tracer *t, struct st_trace_result *out, struct st
 			break;
 		usleep(1000);
 	}
+	warn_unattributed(t);
 	return st_collect_finish(&t->collect, &kernel, out, err);
 }
 

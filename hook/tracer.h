@@ -39,6 +39,8 @@ struct st_target_spec {
 				* container's process); 0: the first process seen */
 	uint32_t exclude_tgid; /* a process of the namespace whose syscalls are not wanted */
 	uint32_t flags;	       /* ST_TARGET_ARGS: record argument values */
+	bool joined;	       /* its process is not the PID namespace's init: it joined one
+				* that may be traced for another container already */
 };
 
 /* The first process that made a syscall, per set it was first in (struct

@@ -155,6 +155,32 @@ static bool add_target_waiting(const struct st_pins *p, const struct st_key *key
 	}
 }
 
+/* Add a container of a PID namespace that others may share. One that
+ * joined the namespace (--pid=container:X, a pod) finds its key taken by the
+ * container it shares it with, or by that container's trace ending: no wait.
+ * One whose process is the namespace's init made the namespace: a key taken
+ * is an ended trace's whose namespace had the same inode number, still
+ * writing its profile: wait for it. Either way, a key still taken leaves
+ * this one told apart by its mount namespace (the program looks there, and
+ * at the origin of a task in none, when a task is not in the key holder's). */
+static int arm_pidns(const struct st_pins *p, const struct st_target_spec *spec, struct st_key *key,
+		     struct st_target *val)
+{
+	if (spec->joined ? add_target(p, key, val) : add_target_waiting(p, key, val))
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	*key = (struct st_key){.kind = ST_KEY_MNTNS, .inum = spec->mntns};
+	val->flags |= ST_TARGET_MNTNS | ST_TARGET_SHARED;
+	val->inum = spec->mntns;
+	if (!add_target_waiting(p, key, val))
+		return -1;
+	st_info("PID namespace %u is traced for another container too: this one is told "
+		"apart by its mount namespace %u",
+		spec->inum, spec->mntns);
+	return 0;
+}
+
 int st_slot_arm(struct st_slot *s, const struct st_pins *p, const struct st_target_spec *spec,
 		uint32_t viewer_pidns, struct st_error *err)
 {
@@ -164,42 +190,32 @@ int st_slot_arm(struct st_slot *s, const struct st_pins *p, const struct st_targ
 	    .flags = spec->flags | (spec->kind == ST_KEY_MNTNS ? ST_TARGET_MNTNS : 0),
 	    .inum = spec->inum,
 	    .mntns = spec->kind == ST_KEY_MNTNS ? spec->inum : spec->mntns,
+	    .pidns = spec->kind == ST_KEY_PIDNS ? spec->inum : 0,
 	    .viewer_pidns = viewer_pidns,
 	    .exclude_tgid = spec->exclude_tgid,
 	    .init_tgid = spec->init_tgid,
 	};
+	bool armed;
 
 	/* A previous tracer of the slot left it frozen. */
 	set_frozen(p, s->index, false);
-	/* A PID namespace's key taken is the shared case below, not a wait. */
-	if (spec->kind == ST_KEY_PIDNS && spec->mntns ? !add_target(p, &key, &val)
-						      : !add_target_waiting(p, &key, &val)) {
-		if (errno != EEXIST || spec->kind != ST_KEY_PIDNS || !spec->mntns)
-			goto fail;
-		/* Another container of this PID namespace is traced: this one is
-		 * told apart by its mount namespace (the program looks there
-		 * when a task is not in the first one's). */
-		key = (struct st_key){.kind = ST_KEY_MNTNS, .inum = spec->mntns};
-		val.flags |= ST_TARGET_MNTNS | ST_TARGET_SHARED;
-		val.inum = spec->mntns;
-		if (!add_target_waiting(p, &key, &val))
-			goto fail;
-		st_info("PID namespace %u is traced for another container too: this one is told "
-			"apart by its mount namespace %u",
-			spec->inum, spec->mntns);
+	if (spec->kind == ST_KEY_PIDNS && spec->mntns)
+		armed = arm_pidns(p, spec, &key, &val) == 0;
+	else
+		armed = add_target_waiting(p, &key, &val);
+	if (!armed) {
+		if (errno == EEXIST)
+			return st_error_set(
+			    err, 0, "%s %u is already being traced by another seccomp-trace",
+			    key_kind_name(key.kind), key.inum);
+		return st_error_set(err, errno, "cannot add %s %u to the BPF target map",
+				    key_kind_name(key.kind), key.inum);
 	}
 	s->key = key;
 	s->flags = val.flags;
 	s->armed = true;
 	st_debug("tracing %s %u in slot %u", key_kind_name(key.kind), key.inum, s->index);
 	return 0;
-fail:
-	if (errno == EEXIST)
-		return st_error_set(err, 0,
-				    "%s %u is already being traced by another seccomp-trace",
-				    key_kind_name(key.kind), key.inum);
-	return st_error_set(err, errno, "cannot add %s %u to the BPF target map",
-			    key_kind_name(key.kind), key.inum);
 }
 
 void st_slot_freeze(const struct st_slot *s, const struct st_pins *p)
