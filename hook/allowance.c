@@ -340,6 +340,38 @@ static void move_last_after_plain(struct st_profile *p, size_t first_own)
 	p->rules[pos] = last;
 }
 
+/* What the trace saw set-up tasks do under their filter that r lacks: added
+ * to r, with a warning when r came from chosen allowances (warn). Returns how
+ * many were added, (size_t)-1 on error. */
+static size_t add_observed(struct rule_names *r, const struct st_sysset *observed, bool warn,
+			   struct st_error *err)
+{
+	char **seen = NULL, **extra = NULL;
+	size_t n_seen = 0, n_extra = 0, rc = (size_t)-1;
+
+	if (observed && st_sysset_names(observed, &seen, &n_seen, NULL, NULL, err) < 0)
+		goto out;
+	for (size_t i = 0; i < n_seen; i++)
+		if (!strv_has(r->v, r->n, seen[i]) &&
+		    strv_append(&extra, &n_extra, seen[i], err) < 0)
+			goto out;
+	if (n_extra && warn) {
+		cleanup_free char *list = strv_join(extra, n_extra, " ");
+
+		st_warn("the recording runtime made %zu call%s under its seccomp filter before "
+			"starting the container's process that the runtime allowance chosen lacks "
+			"(a runtime version seccomp-trace does not know? `seccomp-trace allowance` "
+			"measures it): %s; kept in the allowance rule",
+			n_extra, n_extra == 1 ? "" : "s", list ? list : "");
+	}
+	if (add_all(r, extra, n_extra, err) == 0)
+		rc = n_extra;
+out:
+	strv_free(seen, n_seen);
+	strv_free(extra, n_extra);
+	return rc;
+}
+
 int st_allowance_add_rule(struct st_profile *p, size_t first_own, const struct st_allowance_opts *o,
 			  const struct st_sysset *observed, struct st_error *err)
 {
@@ -353,8 +385,7 @@ int st_allowance_add_rule_set(struct st_profile *p, size_t first_own,
 	unsigned chosen = o->set ? o->runtimes : ALL_RUNTIMES;
 	struct rule_names r = {0};
 	struct st_rule rule = {0};
-	char **seen = NULL, **extra = NULL;
-	size_t n_seen = 0, n_extra = 0;
+	size_t n_extra = 0;
 	int rc = -1;
 
 	if (o->none)
@@ -375,21 +406,8 @@ int st_allowance_add_rule_set(struct st_profile *p, size_t first_own,
 	}
 	if (add_all(&r, o->file_names, o->n_file_names, err) < 0)
 		goto out;
-	if (observed && st_sysset_names(observed, &seen, &n_seen, NULL, NULL, err) < 0)
-		goto out;
-	for (size_t i = 0; i < n_seen; i++)
-		if (!strv_has(r.v, r.n, seen[i]) && strv_append(&extra, &n_extra, seen[i], err) < 0)
-			goto out;
-	if (n_extra && (chosen || o->n_files)) {
-		cleanup_free char *list = strv_join(extra, n_extra, " ");
-
-		st_warn("the recording runtime made %zu call%s under its seccomp filter before "
-			"starting the container's process that the runtime allowance chosen lacks "
-			"(a runtime version seccomp-trace does not know? `seccomp-trace allowance` "
-			"measures it): %s; kept in the allowance rule",
-			n_extra, n_extra == 1 ? "" : "s", list ? list : "");
-	}
-	if (add_all(&r, extra, n_extra, err) < 0)
+	n_extra = add_observed(&r, observed, chosen || o->n_files, err);
+	if (n_extra == (size_t)-1)
 		goto out;
 	keep_conditions(p, &r);
 	if (!r.n) {
@@ -428,7 +446,5 @@ int st_allowance_add_rule_set(struct st_profile *p, size_t first_own,
 out:
 	st_rule_clear(&rule);
 	strv_free(r.v, r.n);
-	strv_free(seen, n_seen);
-	strv_free(extra, n_extra);
 	return rc;
 }

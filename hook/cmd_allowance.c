@@ -304,11 +304,9 @@ static int gen_strs(yajl_gen g, const char *key, const char *const *v)
 	return st_gen_array_close(g);
 }
 
-/* config.json: what engines give a container (the default capabilities, a
- * non-root user with a supplementary group, an rlimit, the usual mounts and
- * namespaces), a permissive filter, and this binary as the prestart hook. */
-static int gen_config(yajl_gen g, const struct measure *m, bool nnp, char *const *binds,
-		      size_t n_binds, const char *trace, const char *hook_log)
+/* config.json's process: the default capabilities of engines, a non-root
+ * user with a supplementary group, an rlimit. */
+static int gen_process(yajl_gen g, bool nnp)
 {
 	static const char *const caps[] = {"CAP_CHOWN",
 					   "CAP_DAC_OVERRIDE",
@@ -325,20 +323,8 @@ static int gen_config(yajl_gen g, const struct measure *m, bool nnp, char *const
 					   "CAP_KILL",
 					   "CAP_AUDIT_WRITE",
 					   NULL};
-	static const char *const nosuid[] = {"nosuid", "noexec", "nodev", NULL};
-	static const char *const dev[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
-	static const char *const pts[] = {"nosuid",	   "noexec",	"newinstance",
-					  "ptmxmode=0666", "mode=0620", NULL};
-	static const char *const sys[] = {"nosuid", "noexec", "nodev", "ro", NULL};
-	static const char *const tmp[] = {"nosuid", "nodev", "mode=1777", NULL};
-	static const char *const bind[] = {"rbind", "ro", "nosuid", "nodev", NULL};
-	static const char *const ns[] = {"pid", "network", "ipc", "uts", "mount"};
-	char ann[PATH_MAX + 8];
 
-	snprintf(ann, sizeof(ann), "of:%s", trace);
-	if (st_gen_map_open(g) < 0 || gen_kv(g, "ociVersion", "1.0.2") < 0 ||
-	    /* process */
-	    st_gen_str(g, "process") < 0 || st_gen_map_open(g) < 0 ||
+	if (st_gen_str(g, "process") < 0 || st_gen_map_open(g) < 0 ||
 	    st_gen_str(g, "terminal") < 0 || st_gen_bool(g, false) < 0 ||
 	    st_gen_str(g, "user") < 0 || st_gen_map_open(g) < 0 || st_gen_str(g, "uid") < 0 ||
 	    st_gen_u64(g, 65534) < 0 || st_gen_str(g, "gid") < 0 || st_gen_u64(g, 65534) < 0 ||
@@ -346,8 +332,8 @@ static int gen_config(yajl_gen g, const struct measure *m, bool nnp, char *const
 	    st_gen_u64(g, 65534) < 0 || st_gen_array_close(g) < 0 || st_gen_map_close(g) < 0 ||
 	    gen_strs(g, "args", (const char *const[]){"cat", NULL}) < 0 ||
 	    gen_strs(g, "env",
-		     (const char *const[]){"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/"
-					   "bin:/sbin:/bin",
+		     (const char *const[]){"PATH=/usr/local/sbin:/usr/local/bin:/usr/"
+					   "sbin:/usr/bin:/sbin:/bin",
 					   NULL}) < 0 ||
 	    gen_kv(g, "cwd", "/") < 0 || st_gen_str(g, "capabilities") < 0 ||
 	    st_gen_map_open(g) < 0 || gen_strs(g, "bounding", caps) < 0 ||
@@ -357,14 +343,23 @@ static int gen_config(yajl_gen g, const struct measure *m, bool nnp, char *const
 	    st_gen_str(g, "hard") < 0 || st_gen_u64(g, 1024) < 0 || st_gen_str(g, "soft") < 0 ||
 	    st_gen_u64(g, 1024) < 0 || st_gen_map_close(g) < 0 || st_gen_array_close(g) < 0 ||
 	    st_gen_str(g, "noNewPrivileges") < 0 || st_gen_bool(g, nnp) < 0 ||
-	    st_gen_map_close(g) < 0 ||
-	    /* root, hostname */
-	    st_gen_str(g, "root") < 0 || st_gen_map_open(g) < 0 ||
-	    gen_kv(g, "path", "rootfs") < 0 || st_gen_str(g, "readonly") < 0 ||
-	    st_gen_bool(g, true) < 0 || st_gen_map_close(g) < 0 ||
-	    gen_kv(g, "hostname", "seccomp-trace-allowance") < 0 ||
-	    /* mounts */
-	    st_gen_str(g, "mounts") < 0 || st_gen_array_open(g) < 0 ||
+	    st_gen_map_close(g) < 0)
+		return -1;
+	return 0;
+}
+
+/* config.json's mounts: the usual ones, and the runtime's binds. */
+static int gen_mounts(yajl_gen g, char *const *binds, size_t n_binds)
+{
+	static const char *const nosuid[] = {"nosuid", "noexec", "nodev", NULL};
+	static const char *const dev[] = {"nosuid", "strictatime", "mode=755", "size=65536k", NULL};
+	static const char *const pts[] = {"nosuid",	   "noexec",	"newinstance",
+					  "ptmxmode=0666", "mode=0620", NULL};
+	static const char *const sys[] = {"nosuid", "noexec", "nodev", "ro", NULL};
+	static const char *const tmp[] = {"nosuid", "nodev", "mode=1777", NULL};
+	static const char *const bind[] = {"rbind", "ro", "nosuid", "nodev", NULL};
+
+	if (st_gen_str(g, "mounts") < 0 || st_gen_array_open(g) < 0 ||
 	    gen_mount(g, "/proc", "proc", "proc", nosuid) < 0 ||
 	    gen_mount(g, "/dev", "tmpfs", "tmpfs", dev) < 0 ||
 	    gen_mount(g, "/dev/pts", "devpts", "devpts", pts) < 0 ||
@@ -374,19 +369,17 @@ static int gen_config(yajl_gen g, const struct measure *m, bool nnp, char *const
 	for (size_t i = 0; i < n_binds; i++)
 		if (gen_mount(g, binds[i], "bind", binds[i], bind) < 0)
 			return -1;
-	if (st_gen_array_close(g) < 0 ||
-	    /* the trace */
-	    st_gen_str(g, "annotations") < 0 || st_gen_map_open(g) < 0 ||
-	    gen_kv(g, ST_ANNOTATION, ann) < 0 || st_gen_map_close(g) < 0 ||
-	    st_gen_str(g, "hooks") < 0 || st_gen_map_open(g) < 0 || st_gen_str(g, "prestart") < 0 ||
-	    st_gen_array_open(g) < 0 || st_gen_map_open(g) < 0 || gen_kv(g, "path", m->self) < 0 ||
-	    gen_strs(g, "args",
-		     (const char *const[]){
-			 "seccomp-trace", "hook", "--runtime-allowance", "recording", "--log",
-			 hook_log, st_log_get_level() >= ST_LOG_DEBUG ? "-v" : NULL, NULL}) < 0 ||
-	    st_gen_map_close(g) < 0 || st_gen_array_close(g) < 0 || st_gen_map_close(g) < 0 ||
-	    /* linux */
-	    st_gen_str(g, "linux") < 0 || st_gen_map_open(g) < 0 ||
+	return st_gen_array_close(g);
+}
+
+/* config.json's linux: the usual namespaces and paths, and a permissive
+ * filter that allows all but one call nothing makes (runtimes load a filter
+ * only when it has rules). */
+static int gen_linux(yajl_gen g)
+{
+	static const char *const ns[] = {"pid", "network", "ipc", "uts", "mount"};
+
+	if (st_gen_str(g, "linux") < 0 || st_gen_map_open(g) < 0 ||
 	    st_gen_str(g, "namespaces") < 0 || st_gen_array_open(g) < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(ns); i++)
@@ -400,15 +393,41 @@ static int gen_config(yajl_gen g, const struct measure *m, bool nnp, char *const
 	    gen_strs(g, "readonlyPaths",
 		     (const char *const[]){"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
 					   "/proc/sysrq-trigger", NULL}) < 0 ||
-	    /* allows all but one call nothing makes: runtimes load a filter only
-	     * when it has rules */
 	    st_gen_str(g, "seccomp") < 0 || st_gen_map_open(g) < 0 ||
 	    gen_kv(g, "defaultAction", "SCMP_ACT_ALLOW") < 0 || st_gen_str(g, "syscalls") < 0 ||
 	    st_gen_array_open(g) < 0 || st_gen_map_open(g) < 0 ||
 	    gen_strs(g, "names", (const char *const[]){"kexec_load", NULL}) < 0 ||
 	    gen_kv(g, "action", "SCMP_ACT_ERRNO") < 0 || st_gen_map_close(g) < 0 ||
-	    st_gen_array_close(g) < 0 || st_gen_map_close(g) < 0 || st_gen_map_close(g) < 0 ||
-	    st_gen_map_close(g) < 0)
+	    st_gen_array_close(g) < 0 || st_gen_map_close(g) < 0 || st_gen_map_close(g) < 0)
+		return -1;
+	return 0;
+}
+
+/* config.json: what engines give a container (gen_process, gen_mounts,
+ * gen_linux), the trace's annotation, and this binary as the prestart hook. */
+static int gen_config(yajl_gen g, const struct measure *m, bool nnp, char *const *binds,
+		      size_t n_binds, const char *trace, const char *hook_log)
+{
+	char ann[PATH_MAX + 8];
+
+	snprintf(ann, sizeof(ann), "of:%s", trace);
+	if (st_gen_map_open(g) < 0 || gen_kv(g, "ociVersion", "1.0.2") < 0 ||
+	    gen_process(g, nnp) < 0 || st_gen_str(g, "root") < 0 || st_gen_map_open(g) < 0 ||
+	    gen_kv(g, "path", "rootfs") < 0 || st_gen_str(g, "readonly") < 0 ||
+	    st_gen_bool(g, true) < 0 || st_gen_map_close(g) < 0 ||
+	    gen_kv(g, "hostname", "seccomp-trace-allowance") < 0 ||
+	    gen_mounts(g, binds, n_binds) < 0 ||
+	    /* the trace */
+	    st_gen_str(g, "annotations") < 0 || st_gen_map_open(g) < 0 ||
+	    gen_kv(g, ST_ANNOTATION, ann) < 0 || st_gen_map_close(g) < 0 ||
+	    st_gen_str(g, "hooks") < 0 || st_gen_map_open(g) < 0 || st_gen_str(g, "prestart") < 0 ||
+	    st_gen_array_open(g) < 0 || st_gen_map_open(g) < 0 || gen_kv(g, "path", m->self) < 0 ||
+	    gen_strs(g, "args",
+		     (const char *const[]){
+			 "seccomp-trace", "hook", "--runtime-allowance", "recording", "--log",
+			 hook_log, st_log_get_level() >= ST_LOG_DEBUG ? "-v" : NULL, NULL}) < 0 ||
+	    st_gen_map_close(g) < 0 || st_gen_array_close(g) < 0 || st_gen_map_close(g) < 0 ||
+	    gen_linux(g) < 0 || st_gen_map_close(g) < 0)
 		return -1;
 	return 0;
 }
