@@ -180,11 +180,6 @@ static __always_inline struct st_target *lookup_pidns(struct pid *pid, unsigned 
 	return lookup(ST_KEY_PIDNS, pid->numbers[i].ns->ns.inum);
 }
 
-static __always_inline __u32 mntns_of(struct task_struct *task)
-{
-	return task->nsproxy->mnt_ns->ns.inum;
-}
-
 /* A mount namespace's id, unique until reboot (6.18's ns_common.ns_id).
  * Older kernels: its address, which only a namespace made after this one
  * was freed can have again (with the same inode number too, for a match). */
@@ -229,6 +224,18 @@ static __always_inline bool is_mntns(struct mnt_namespace *ns, __u32 inum, __u64
 	if (bpf_core_field_exists(ns->ns.ns_id))
 		return ns->ns.ns_id == id;
 	return (__u64)ns == id;
+}
+
+/* The target keyed by task's mount namespace (--pid=host, or sharing a PID
+ * namespace), if that is still the namespace it was made for (is_mntns: a
+ * freed namespace's number goes to the next one made while the trace goes
+ * on). */
+static __always_inline struct st_target *lookup_mntns(struct task_struct *task)
+{
+	struct mnt_namespace *ns = task->nsproxy->mnt_ns;
+	struct st_target *t = lookup(ST_KEY_MNTNS, ns->ns.inum);
+
+	return t && is_mntns(ns, t->mntns, t->mntns_id) ? t : NULL;
 }
 
 /* Mount namespace ns as an origin (struct st_origin). */
@@ -700,7 +707,8 @@ static __always_inline enum phase call_phase(struct st_target *t, struct task_st
 	 * target, a parent in another mount namespace. */
 	parent = task->real_parent;
 	if (parent->thread_pid->level < L ||
-	    ((t->flags & ST_TARGET_MNTNS) && mntns_of(parent) != t->mntns))
+	    ((t->flags & ST_TARGET_MNTNS) &&
+	     !is_mntns(parent->nsproxy->mnt_ns, t->mntns, t->mntns_id)))
 		return setup_phase();
 	return PHASE_WORKLOAD;
 }
@@ -907,7 +915,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		cfg = bpf_map_lookup_elem(&st_config, &zero);
 		if (!cfg || !cfg->nr_host_mntns)
 			return 0;
-		t = lookup(ST_KEY_MNTNS, mntns_of(task));
+		t = lookup_mntns(task);
 		if (t)
 			visit_other(t, 0, id);
 		return 0;
@@ -939,7 +947,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	cfg = bpf_map_lookup_elem(&st_config, &zero);
 	if (!cfg || !(cfg->nr_shared_mntns || cfg->nr_host_mntns))
 		return 0;
-	t = lookup(ST_KEY_MNTNS, mntns_of(task));
+	t = lookup_mntns(task);
 	if (t)
 		visit_other(t, (t->flags & ST_TARGET_SHARED ? level : 0) | level << 8, id);
 	else if (cfg->nr_shared_mntns)
