@@ -26,6 +26,7 @@
 #include "cleanup.h"
 #include "cli.h"
 #include "commands.h"
+#include "enosys.h"
 #include "fileio.h"
 #include "log.h"
 #include "oci_config.h"
@@ -198,6 +199,8 @@ static int prepare(struct hook_job *job, struct st_error *err)
 	if (job->req.input && st_profile_read_file_in(&job->opts.allow, job->req.input, &job->base,
 						      &job->base_private, err) < 0)
 		return st_error_wrap(err, "cannot use if: base profile");
+	if (job->base)
+		st_enosys_rule_drop(job->base); /* the output's, redone there */
 	job->opts.out.path = job->req.output;
 	if (st_output_open(&job->opts.out, &job->opts.allow, &job->out, err) < 0)
 		return -1;

@@ -8,6 +8,7 @@
 #include "cleanup.h"
 #include "cli.h"
 #include "commands.h"
+#include "enosys.h"
 #include "fileio.h"
 #include "log.h"
 #include "output.h"
@@ -100,9 +101,13 @@ static int merge_all(const struct merge_opts *o, struct st_profile **out, struct
 
 	if (!in)
 		return st_error_set(err, ENOMEM, "merge");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (st_profile_read_file(o->profiles.v[i], &in[i], err) < 0)
 			goto out;
+		/* it stands for the default, not for a denial: the output adds
+		 * it again when the merged default answers ENOSYS */
+		st_enosys_rule_drop(in[i]);
+	}
 	rc = st_gains_compute((const struct st_profile *const *)in, names, n, gains, err);
 	if (rc == 0)
 		rc = st_profiles_merge((const struct st_profile *const *)in, names, n, &mo, out,

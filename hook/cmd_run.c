@@ -23,6 +23,7 @@
 #include "allowance.h"
 #include "cli.h"
 #include "commands.h"
+#include "enosys.h"
 #include "fileio.h"
 #include "log.h"
 #include "output.h"
@@ -315,6 +316,8 @@ static int run_prepare(struct run_job *job, struct st_error *err)
 	if (job->opts.base &&
 	    st_profile_read_file_in(NULL, job->opts.base, &job->base, &job->base_private, err) < 0)
 		return st_error_wrap(err, "cannot use base profile");
+	if (job->base)
+		st_enosys_rule_drop(job->base); /* the output's, redone there */
 	if (st_allowance_load(&job->opts.allowance, err) < 0)
 		return -1;
 	/* The output's directory is checked (and held) before CMD runs. */

@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "enosys.h"
 #include "fileio.h"
 #include "log.h"
 #include "profile_check.h"
@@ -177,7 +178,9 @@ static int apply(struct st_profile *p, const struct st_output_opts *o, struct st
 	 * (tests/check_runtimes.json): an errno chosen here replaces it too */
 	if (o->has_errno || (o->default_action && !st_action_takes_errno(o->default_action)))
 		drop_extra(&p->extras, "defaultErrno");
-	return 0;
+	/* a default of ENOSYS reaches engines that drop defaultErrnoRet
+	 * (Docker 20.10) for the calls programs probe: enosys.h */
+	return st_enosys_rule_add(p, err);
 }
 
 /* A DNS-1123 name from the file name: "out/My_App.json" -> "my-app"; at

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "enosys.h"
 #include "strv.h"
 #include "syscalls.h"
 #include "util.h"
@@ -282,6 +283,29 @@ static bool lets_ptrace(const struct st_profile *p)
 	return !denied && st_action_may_run(p->default_action);
 }
 
+/* Docker 20.10 drops defaultErrnoRet: its EPERM matters unless the errno is
+ * EPERM, or ENOSYS with every probed call answered by a rule (enosys.h). */
+static void check_default_errno(struct checker *c, uint32_t e)
+{
+	char names[256];
+	bool uncovered = e == 38 && st_enosys_uncovered(c->p, names, sizeof(names));
+
+	if (uncovered)
+		say(c, ST_CHECK_WARNING, "defaultErrnoRet", 0,
+		    "Docker 20.10 ignores defaultErrnoRet: there the calls the rules do not list "
+		    "fail with EPERM, those programs probe and fall back from only on ENOSYS "
+		    "too (%s): answer them by an SCMP_ACT_ERRNO rule with errnoRet 38 "
+		    "(seccomp-trace's output has one)",
+		    names);
+	else if (e != 38 && e != 1)
+		say(c, ST_CHECK_WARNING, "defaultErrnoRet", 0,
+		    "%sDocker 20.10 ignores defaultErrnoRet: there the calls the rules do not "
+		    "list fail with EPERM",
+		    e == 0 ? "0 makes the calls the rules do not list return success without "
+			     "being made; "
+			   : "");
+}
+
 static void check_default(struct checker *c)
 {
 	const struct st_profile *p = c->p;
@@ -322,12 +346,7 @@ static void check_default(struct checker *c)
 			    "defaultErrnoRet)",
 			    e, st_libseccomp_version(), MAX_ERRNO_RET);
 		else if (!strcmp(a, "SCMP_ACT_ERRNO"))
-			say(c, ST_CHECK_WARNING, "defaultErrnoRet", 0,
-			    "%sDocker 20.10 ignores defaultErrnoRet: there the calls the rules do "
-			    "not list fail with EPERM",
-			    e == 0 ? "0 makes the calls the rules do not list return success "
-				     "without being made; "
-				   : "");
+			check_default_errno(c, e);
 	}
 	const struct st_extra *de = extra(&p->extras, "defaultErrno");
 	if (de)

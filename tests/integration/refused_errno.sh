@@ -6,7 +6,11 @@
 # to fchmodat on ENOSYS only (glibc 2.39+; stprobe chmod:) is recorded and
 # replayed:
 # - under podman's default profile (defaultErrnoRet 38), replayed under
-#   podman: the profile keeps defaultErrnoRet 38;
+#   podman: the profile keeps defaultErrnoRet 38; replayed under Docker 20.10,
+#   which drops defaultErrnoRet: the probed calls answer ENOSYS by a rule
+#   (io_uring_setup: podman 4.3 refuses it, and below the profile's highest
+#   call runc's -ENOSYS stub does not reach), and check --strict passes it
+#   only with that rule whole;
 # - under a filter that answers ENOSYS to fchmodat2 by a rule (as Docker's
 #   does for clone3), replayed with runc: the profile carries that rule;
 # - with --errno 1 the profile answers EPERM and the fallback fails, as
@@ -18,13 +22,15 @@
 
 ANN=io.containers.trace-syscall
 CHMOD='touch /tmp/x && stprobe chmod:/tmp/x'
+PROBES="$CHMOD && stprobe uring"
 ct_podman_image
 
 # ---- podman's default profile ----
 ct_hooks_dir "$T/hooks" --log "$T/hook.log"
 ct_podman --hooks-dir "$T/hooks" run --rm --network none --annotation "$ANN=of:$T/podman.json" \
-	"$CT_IMAGE" sh -c "$CHMOD" >"$T/rec.out" || die "recording under podman failed: $(cat "$T/rec.out")"
-[ "$(cat "$T/rec.out")" = "mode 600" ] || die "recording: $(cat "$T/rec.out")"
+	"$CT_IMAGE" sh -c "$PROBES" >"$T/rec.out" || die "recording under podman failed: $(cat "$T/rec.out")"
+printf 'mode 600\nno io_uring\n' >"$T/expected.out"
+cmp -s "$T/rec.out" "$T/expected.out" || die "recording: $(cat "$T/rec.out")"
 ct_wait_file "$T/podman.json" || die "no profile: $(cat "$T/hook.log")"
 jq -e '.defaultAction == "SCMP_ACT_ERRNO" and .defaultErrnoRet == 38' "$T/podman.json" >/dev/null ||
 	die "the profile does not keep podman's defaultErrnoRet 38: $(jq -c '{defaultAction, defaultErrnoRet}' "$T/podman.json")"
@@ -32,11 +38,37 @@ assert_allows "$T/podman.json" fchmodat
 assert_lacks "$T/podman.json" fchmodat2
 grep -q "defaultErrnoRet 38 kept from the container's seccomp filter" "$T/hook.log" ||
 	die "the kept errno is not logged: $(cat "$T/hook.log")"
+jq -e '.syscalls[0] | .action == "SCMP_ACT_ERRNO" and .errnoRet == 38 and (.args == null)
+	and (.comment | startswith("ENOSYS for probed calls (seccomp-trace)"))
+	and (.names | index("io_uring_setup") and index("clone3") and (index("fchmodat") | not))' \
+	"$T/podman.json" >/dev/null || die "no ENOSYS rule for the probed calls: $(jq -c '.syscalls[0]' "$T/podman.json")"
+grep -q "calls programs probe and fall back from answer ENOSYS by a rule too" "$T/hook.log" ||
+	die "the ENOSYS rule is not logged"
 rc=0
 ct_podman run --rm --network none --security-opt seccomp="$T/podman.json" "$CT_IMAGE" \
-	sh -c "$CHMOD" >"$T/replay.out" 2>&1 || rc=$?
-[ $rc -eq 0 ] && [ "$(cat "$T/replay.out")" = "mode 600" ] ||
+	sh -c "$PROBES" >"$T/replay.out" 2>&1 || rc=$?
+[ $rc -eq 0 ] && cmp -s "$T/replay.out" "$T/expected.out" ||
 	die "replay under podman: exit $rc: $(cat "$T/replay.out")"
+ct_dockerd_start
+ct_docker_image
+rc=0
+ct_docker run --rm --network none --security-opt seccomp="$T/podman.json" "$CT_DOCKER_IMAGE" \
+	sh -c "$PROBES" >"$T/docker.out" 2>&1 || rc=$?
+[ $rc -eq 0 ] && cmp -s "$T/docker.out" "$T/expected.out" ||
+	die "replay under Docker 20.10: exit $rc: $(cat "$T/docker.out")"
+"$ST_BIN" check --strict "$T/podman.json" >"$T/check.out" ||
+	die "check --strict fails the recorded profile: $(cat "$T/check.out")"
+# without io_uring_setup in the rule: Docker answers EPERM, and check says so
+jq '.syscalls[0].names -= ["io_uring_setup"]' "$T/podman.json" >"$T/partial.json"
+rc=0
+"$ST_BIN" check --strict "$T/partial.json" >"$T/check.out" || rc=$?
+[ $rc -eq 1 ] && grep -q "warning: defaultErrnoRet: Docker 20.10 ignores defaultErrnoRet: .*(io_uring_setup)" \
+	"$T/check.out" || die "check on a rule without io_uring_setup: exit $rc: $(cat "$T/check.out")"
+rc=0
+ct_docker run --rm --network none --security-opt seccomp="$T/partial.json" "$CT_DOCKER_IMAGE" \
+	stprobe uring >"$T/docker.out" 2>&1 || rc=$?
+[ $rc -eq 1 ] && grep -qx "io_uring_setup: Operation not permitted" "$T/docker.out" ||
+	die "without the rule Docker should answer EPERM: exit $rc: $(cat "$T/docker.out")"
 
 # ---- a rule answering ENOSYS (runc bundle, noNewPrivileges false) ----
 FILTER='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],

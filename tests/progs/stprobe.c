@@ -30,6 +30,9 @@
  *                      AF_UNIX, SOCK_DGRAM)
  *   clone:newuts       clone() a child in a new UTS namespace, same on refusal
  *   io_uring_setup     io_uring_setup with no ring asked for (EINVAL or EFAULT)
+ *   uring              a one-entry ring the way liburing users probe for it:
+ *                      "io_uring" when made, "no io_uring" when the kernel says
+ *                      ENOSYS (the fallback), else strerror and exit 1
  *   must:ACTION        ACTION (membarrier, getcpu, kcmp, sched_getattr, getitimer) and exit 1,
  *                      printing strerror, if the syscall fails
  *   logged:N           load a seccomp filter that logs getppid (SECCOMP_RET_LOG)
@@ -464,6 +467,17 @@ static int one(const char *a)
 		raw(SYS_kcmp, getpid(), getpid(), 0 /* KCMP_FILE */, 0, 0);
 	} else if (!strcmp(a, "io_uring_setup")) {
 		raw(SYS_io_uring_setup, 0, 0, 0, 0, 0);
+	} else if (!strcmp(a, "uring")) {
+		char params[120] = {0}; /* struct io_uring_params */
+		long fd = syscall(SYS_io_uring_setup, 1, (long)params);
+
+		if (fd < 0 && errno != ENOSYS) {
+			printf("io_uring_setup: %s\n", strerror(errno));
+			return 1;
+		}
+		printf(fd < 0 ? "no io_uring\n" : "io_uring\n");
+		if (fd >= 0)
+			close((int)fd);
 	} else if (!strcmp(a, "sched_getattr")) {
 		char buf[128];
 		raw(SYS_sched_getattr, 0, (long)buf, sizeof(buf), 0, 0);
