@@ -222,12 +222,10 @@ int st_enosys_rule_add(struct st_profile *p, struct st_error *err)
 		goto fail;
 	}
 	log_rule(&rule);
+	/* last: a base's rules stay first and as they were; no other rule
+	 * names these calls, so the order changes nothing */
 	if (st_profile_add_rule(p, &rule, err) < 0)
 		goto fail;
-	/* first: a denial before the allows, the order merge gives */
-	rule = p->rules[p->n_rules - 1];
-	memmove(&p->rules[1], &p->rules[0], (p->n_rules - 1) * sizeof(*p->rules));
-	p->rules[0] = rule;
 	return 0;
 fail:
 	st_rule_clear(&rule);

@@ -36,8 +36,8 @@ bool st_enosys_default(const struct st_profile *p);
  * SCMP_ACT_ERRNO, errnoRet 38, comment starting with ST_ENOSYS_COMMENT). */
 void st_enosys_rule_drop(struct st_profile *p);
 
-/* When st_enosys_default(p), add the rule (first in p: a denial before the
- * allows, the order merge gives) for the probed calls that some arch of p
+/* When st_enosys_default(p), add the rule (last in p: a base's rules stay
+ * first) for the probed calls that some arch of p
  * has (libseccomp's tables; none: the native arch) and no rule of p names,
  * and for the calls runc's stub answered ENOSYS to before (numbered between
  * p's highest named call and the rule's, per arch). A rule p had from an

@@ -38,10 +38,11 @@ assert_allows "$T/podman.json" fchmodat
 assert_lacks "$T/podman.json" fchmodat2
 grep -q "defaultErrnoRet 38 kept from the container's seccomp filter" "$T/hook.log" ||
 	die "the kept errno is not logged: $(cat "$T/hook.log")"
-jq -e '.syscalls[0] | .action == "SCMP_ACT_ERRNO" and .errnoRet == 38 and (.args == null)
-	and (.comment | startswith("ENOSYS for probed calls (seccomp-trace)"))
-	and (.names | index("io_uring_setup") and index("clone3") and (index("fchmodat") | not))' \
-	"$T/podman.json" >/dev/null || die "no ENOSYS rule for the probed calls: $(jq -c '.syscalls[0]' "$T/podman.json")"
+ENOSYS_RULE='.syscalls[] | select(.comment // "" | startswith("ENOSYS for probed calls (seccomp-trace)"))'
+jq -e "[$ENOSYS_RULE] | length == 1 and (.[0] | .action == \"SCMP_ACT_ERRNO\" and .errnoRet == 38
+	and .args == null and (.names | index(\"io_uring_setup\") and index(\"clone3\")
+	and (index(\"fchmodat\") | not)))" "$T/podman.json" >/dev/null ||
+	die "no ENOSYS rule for the probed calls: $(jq -c .syscalls "$T/podman.json")"
 grep -q "calls programs probe and fall back from answer ENOSYS by a rule too" "$T/hook.log" ||
 	die "the ENOSYS rule is not logged"
 rc=0
@@ -59,7 +60,7 @@ ct_docker run --rm --network none --security-opt seccomp="$T/podman.json" "$CT_D
 "$ST_BIN" check --strict "$T/podman.json" >"$T/check.out" ||
 	die "check --strict fails the recorded profile: $(cat "$T/check.out")"
 # without io_uring_setup in the rule: Docker answers EPERM, and check says so
-jq '.syscalls[0].names -= ["io_uring_setup"]' "$T/podman.json" >"$T/partial.json"
+jq "($ENOSYS_RULE).names -= [\"io_uring_setup\"]" "$T/podman.json" >"$T/partial.json"
 rc=0
 "$ST_BIN" check --strict "$T/partial.json" >"$T/check.out" || rc=$?
 [ $rc -eq 1 ] && grep -q "warning: defaultErrnoRet: Docker 20.10 ignores defaultErrnoRet: .*(io_uring_setup)" \
@@ -69,6 +70,13 @@ ct_docker run --rm --network none --security-opt seccomp="$T/partial.json" "$CT_
 	stprobe uring >"$T/docker.out" 2>&1 || rc=$?
 [ $rc -eq 1 ] && grep -qx "io_uring_setup: Operation not permitted" "$T/docker.out" ||
 	die "without the rule Docker should answer EPERM: exit $rc: $(cat "$T/docker.out")"
+# merge: the rule stands for the default, not for a denial
+echo '{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38, "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{"names": ["io_uring_setup"], "action": "SCMP_ACT_ALLOW"}]}' >"$T/uring.json"
+"$ST_BIN" merge "$T/podman.json" "$T/uring.json" 2>/dev/null >"$T/merged.json" || die "merge failed"
+assert_allows "$T/merged.json" io_uring_setup
+jq -e "[$ENOSYS_RULE] | length == 1 and (.[0].names | index(\"clone3\") and (index(\"io_uring_setup\") | not))" \
+	"$T/merged.json" >/dev/null || die "merge: the ENOSYS rule: $(jq -c .syscalls "$T/merged.json")"
 
 # ---- a rule answering ENOSYS (runc bundle, noNewPrivileges false) ----
 FILTER='{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],

@@ -52,8 +52,8 @@ static void test_added_for_enosys_default(void)
 	CHECK(r != NULL);
 	if (!r)
 		goto out;
-	/* first, unconditional, ERRNO 38, with its reason */
-	CHECK(r == &p->rules[0]);
+	/* last, unconditional, ERRNO 38, with its reason */
+	CHECK(r == &p->rules[p->n_rules - 1]);
 	CHECK_STR(r->action, "SCMP_ACT_ERRNO");
 	CHECK(r->has_errno_ret && r->errno_ret == 38);
 	CHECK(!st_rule_is_conditional(r));
