@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "cleanup.h"
 #include "commands.h"
+#include "enosys.h"
 #include "fileio.h"
 #include "kmsg.h"
 #include "learn.h"
@@ -693,6 +694,8 @@ static int learn_prepare(struct learn_job *j, struct st_error *err)
 
 	if (o->base && st_profile_read_file(o->base, &j->p, err) < 0)
 		return st_error_wrap(err, "cannot use base profile");
+	if (j->p)
+		st_enosys_rule_drop(j->p); /* the default's stand-in: the output's, redone there */
 	if (!j->p && !(j->p = st_profile_new()))
 		return st_error_set(err, ENOMEM, "profile");
 	if (st_output_open(&o->out, NULL, &j->target, err) < 0)

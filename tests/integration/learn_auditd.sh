@@ -106,6 +106,14 @@ grep -Eq '^  added +getppid +x86 +1 record, pid [0-9]+ "stprobe32"' "$T/learn.er
 assert_allows "$T/learned.json" getppid
 jq -e '.architectures == ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"]' "$T/learned.json" >/dev/null ||
 	die "arches: $(jq -c .architectures "$T/learned.json")"
+# a base's ENOSYS rule for probed calls stands for its default (hook/enosys.c):
+# learn drops it from the base, so a call it names is learned, not kept denied
+jq -n '{defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 38, syscalls: [{names: ["getppid"],
+	action: "SCMP_ACT_ERRNO", errnoRet: 38, comment: "ENOSYS for probed calls (seccomp-trace): test"}]}' \
+	>"$T/enosys-base.json"
+"$ST_BIN" learn --since "@$T0" --base "$T/enosys-base.json" -o "$T/learned-enosys.json" "$T/audit.log" \
+	2>"$T/learn-enosys.err" || die "learn --base with the ENOSYS rule: $(cat "$T/learn-enosys.err")"
+assert_allows "$T/learned-enosys.json" getppid
 # the comm filter reads the decoded name
 "$ST_BIN" learn --since "@$T0" --comm 'a b"c' "$T/audit.log" >/dev/null 2>"$T/comm.err" ||
 	die "--comm: $(cat "$T/comm.err")"
